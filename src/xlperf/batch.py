@@ -1,0 +1,94 @@
+"""Reading many files: walk folders, read each file once, optionally in parallel processes.
+
+Streams: each worker reads one file, checks it and returns only the small
+models and issues, never the grids, so memory stays flat however many returns
+there are. One bad file never stops a batch.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date, datetime
+from pathlib import Path
+
+from xlperf.consolidate import FileResult
+from xlperf.extract import read_return
+from xlperf.issues import Where
+from xlperf.model import Partnership
+from xlperf.rag import RagRules
+from xlperf.read import UnreadableFile, is_lock_or_system_file, read_workbook
+
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".htm", ".html", ".xltx"}
+
+
+def walk(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+    """(files to read, lock/system files to skip), in a stable order; folders recursively."""
+    files: list[Path] = []
+    skipped: list[Path] = []
+    for path in paths:
+        candidates = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for p in candidates:
+            if is_lock_or_system_file(p):
+                skipped.append(p)
+            elif not path.is_dir() or p.suffix.lower() in SPREADSHEET_SUFFIXES:
+                files.append(p)
+    return files, skipped
+
+
+def read_one(path: Path, rules: RagRules, as_of: date, partnership: Partnership | None,
+             password: str | None = None) -> FileResult:
+    """Read and check one file; an unreadable file becomes a result with one clear issue."""
+    where = Where.of(path)
+    try:
+        modified = datetime.fromtimestamp(path.stat().st_mtime)
+    except OSError:
+        modified = None
+    try:
+        book = read_workbook(path, password=password)
+    except UnreadableFile as exc:
+        return FileResult(str(path), issues=[where.issue("file-unreadable", reason=str(exc))],
+                          modified=modified, sha256=_sha256(path))
+    reading = read_return(book, rules, as_of, partnership)
+    return FileResult(str(path), reading=reading, sha256=book.sha256, modified=modified)
+
+
+def skipped_result(path: Path) -> FileResult:
+    reason = "a lock file Excel or LibreOffice leaves while the file is open" \
+        if path.name.startswith(("~$", ".~lock.")) else "a system file, not a return"
+    return FileResult(str(path), skipped=True, issues=[
+        Where.of(path).issue("file-skipped", name=path.name, reason=reason)])
+
+
+def read_many(files: Sequence[Path], rules: RagRules, as_of: date,
+              partnership: Partnership | None, jobs: int = 1, password: str | None = None,
+              progress: Callable[[Path], None] | None = None) -> Iterator[FileResult]:
+    """Read files one at a time, or ``jobs`` at a time in worker processes."""
+    if jobs <= 1 or len(files) < 2:
+        for path in files:
+            yield read_one(path, rules, as_of, partnership, password)
+            if progress:
+                progress(path)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        n = len(files)
+        results = pool.map(read_one, files, [rules] * n, [as_of] * n, [partnership] * n,
+                           [password] * n, chunksize=max(1, n // (jobs * 8)))
+        for path, result in zip(files, results, strict=True):
+            if progress:
+                progress(path)
+            yield result
+
+
+def default_jobs() -> int:
+    return max(1, min(4, (os.cpu_count() or 1)))
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""

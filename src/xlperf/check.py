@@ -1,0 +1,408 @@
+"""Checking: raw table rows -> typed models, with every problem as an Issue.
+
+Readers hand over :class:`RawRow` objects (a sheet row's raw cell values keyed
+by schema field); this module converts each value by its declared type, applies
+the rules (required, allowed values, dates, percent, owner, RAG against dates,
+uncalculated formulas) and never stops at the first problem. Pure: no
+spreadsheet library.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from xlperf.cells import a1, is_blank
+from xlperf.grid import CellValue
+from xlperf.issues import Issue, Severity, Where
+from xlperf.model import Action, FinanceLine, IndicatorValue, Source, Status, Strand
+from xlperf.rag import RagRules, compute_rag, contradicts
+from xlperf.schema import Field, FieldType
+from xlperf.values import (
+    Parsed,
+    Rag,
+    RagVocabulary,
+    parse_date,
+    parse_number,
+    parse_percent,
+    parse_period,
+    parse_rag,
+    parse_text,
+)
+
+# an "on track" flag column: Y on track, N not on track, R at risk (as in the WUR logframe)
+FLAG_WORDS = {"y": Rag.GREEN, "yes": Rag.GREEN, "on track": Rag.GREEN, "n": Rag.RED,
+              "no": Rag.RED, "not on track": Rag.RED, "r": Rag.AMBER, "risk": Rag.AMBER,
+              "at risk": Rag.AMBER}
+
+
+@dataclass
+class RawCell:
+    value: CellValue
+    col: int
+    uncalculated: bool = False  # a formula with no calculated value
+    stale: bool = False  # a formula whose saved value the workbook says to recalculate
+    placeholder: str = ""  # the placeholder text the reader replaced by None
+
+
+@dataclass
+class RawRow:
+    """One data row of a table, before checking."""
+
+    sheet: str
+    row: int  # 0-based
+    cells: dict[str, RawCell]  # field key -> cell
+    context: dict[str, str] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)  # field key -> header as written
+    extra: dict[str, RawCell] = field(default_factory=dict)  # unmapped columns by title
+
+
+@dataclass
+class Context:
+    where: Where
+    rules: RagRules
+    as_of: date
+    vocab: RagVocabulary
+    date1904: bool = False
+    #: foreign workbooks: only the key field is required
+    strict: bool = True
+    #: the date a reported RAG is judged against: the return's submission date, if earlier
+    judged_on: date | None = None
+    issues: list[Issue] = field(default_factory=list)
+
+    def add(self, code: str, raw: RawRow, col: int | None, **params: Any) -> None:
+        self.issues.append(self.where.in_sheet(raw.sheet).issue(code, raw.row, col, **params))
+
+
+def read_field(ctx: Context, raw: RawRow, spec: Field) -> Any:
+    """The typed value of one field of a row, reporting its problems; None when unusable."""
+    cell = raw.cells.get(spec.key)
+    label = raw.titles.get(spec.key, spec.title)
+    if cell is None:
+        return None
+    if cell.uncalculated:
+        ctx.add("formula-not-calculated", raw, cell.col)
+        return None
+    if cell.stale and cell.value in (0, 0.0):
+        ctx.add("formula-needs-recalc", raw, cell.col, value=cell.value)
+    if cell.placeholder:
+        code = "placeholder-in-required" if spec.required and ctx.strict else "placeholder-left"
+        ctx.add(code, raw, cell.col, field=label, value=cell.placeholder)
+        return None
+    parsed = _parse(ctx, spec, cell.value, label)
+    if parsed.placeholder:
+        code = "placeholder-in-required" if spec.required and ctx.strict else "placeholder-left"
+        ctx.add(code, raw, cell.col, field=label, value=str(cell.value).strip())
+        return None
+    if parsed.problem:
+        shown = (f"{parsed.value:g}%" if parsed.problem == "percent-out-of-range"
+                 else _show(cell.value))
+        ctx.add(parsed.problem, raw, cell.col, field=label, value=shown, detail=parsed.detail)
+        return parsed.value if parsed.problem == "percent-out-of-range" else None
+    if spec.type is FieldType.DATE and isinstance(cell.value, str) and ctx.strict:
+        ctx.add("date-as-text", raw, cell.col, field=label, value=cell.value.strip(),
+                date=parsed.value.label if parsed.value else "")
+    if spec.choices and spec.type is FieldType.CHOICE and parsed.value is not None:
+        return _choice(ctx, raw, cell, spec, label, parsed.value)
+    return parsed.value
+
+
+def _parse(ctx: Context, spec: Field, value: CellValue, label: str) -> Parsed[Any]:
+    kind = spec.type
+    if kind is FieldType.DATE:
+        return parse_date(value, date1904=ctx.date1904)
+    if kind is FieldType.PERIOD:
+        return parse_period(value)
+    if kind is FieldType.PERCENT:
+        # xlperf's templates format the column as %, so a number there is a fraction
+        fraction = True if ctx.strict and isinstance(value, int | float) else None
+        return parse_percent(value, fraction=fraction)
+    if kind in (FieldType.NUMBER, FieldType.MONEY):
+        return parse_number(value)
+    if kind is FieldType.RAG:
+        if "on track" in label.lower() or "yes/no" in label.lower():
+            flag = FLAG_WORDS.get(str(value).strip().lower())
+            if flag is not None:
+                return Parsed(flag)
+        return parse_rag(value, ctx.vocab)
+    return parse_text(value)
+
+
+def _choice(ctx: Context, raw: RawRow, cell: RawCell, spec: Field, label: str,
+            value: Any) -> Any:
+    if spec.key == "strand":
+        strand = parse_strand(str(value))
+        if strand is None:
+            ctx.add("value-not-allowed", raw, cell.col, field=label, value=value,
+                    allowed=", ".join(spec.choices))
+        return strand
+    if spec.key == "status":
+        status = parse_status(str(value))
+        if status is None and ctx.strict:
+            ctx.add("value-not-allowed", raw, cell.col, field=label, value=value,
+                    allowed=", ".join(spec.choices))
+        return status
+    return value
+
+
+def parse_strand(text: str) -> Strand | None:
+    lowered = text.lower()
+    hits = [s for s in Strand if s.value.lower() in lowered]
+    return hits[0] if len(hits) == 1 else None
+
+
+_STATUS_WORDS: Sequence[tuple[str, Status]] = (
+    ("not started", Status.NOT_STARTED), ("not yet started", Status.NOT_STARTED),
+    ("cancel", Status.CANCELLED), ("hold", Status.ON_HOLD), ("paused", Status.ON_HOLD),
+    ("complete", Status.COMPLETE), ("done", Status.COMPLETE), ("achieved", Status.COMPLETE),
+    ("closed", Status.COMPLETE), ("ongoing", Status.IN_PROGRESS),
+    ("in progress", Status.IN_PROGRESS), ("started", Status.IN_PROGRESS),
+    ("underway", Status.IN_PROGRESS), ("on track", Status.IN_PROGRESS),
+    ("delayed", Status.IN_PROGRESS),
+)
+
+
+def parse_status(text: str) -> Status | None:
+    """A status word, also inside longer text ('4. Completed', '2. Ongoing - on track')."""
+    lowered = " ".join(text.lower().split())
+    for status in Status:
+        if lowered == status.value.lower():
+            return status
+    for word, status in _STATUS_WORDS:
+        if word in lowered:
+            return status
+    return None
+
+
+def _show(value: CellValue) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value).strip()
+
+
+# --- rows -> models ----------------------------------------------------------------------
+
+
+@dataclass
+class RowResult:
+    """What became of one input row: accepted (with models) or rejected with a reason."""
+
+    sheet: str
+    row: int
+    accepted: bool
+    reason: str = ""
+
+
+def build_action(ctx: Context, raw: RawRow, fields: Sequence[Field], file: str
+                 ) -> tuple[Action | None, RowResult]:
+    values = {f.key: read_field(ctx, raw, f) for f in fields if f.key in raw.cells}
+    text = values.get("action")
+    if not text:
+        return None, _reject(ctx, raw, fields, "action", "no action text")
+    ctx_values = {k.lower(): v for k, v in raw.context.items()}
+    action = Action(
+        ref=_text(values.get("ref")), text=str(text),
+        objective=_text(values.get("objective")) or _first(ctx_values, "objective", "outcome",
+                                                            "priority", "group", "level"),
+        strand=values.get("strand") or parse_strand(" ".join(raw.context.values())),
+        owner=_text(values.get("owner")), start=values.get("start"), due=values.get("due"),
+        due_text=_due_text(raw) if values.get("due") is None else "",
+        status=values.get("status"), progress=values.get("progress"),
+        reported_rag=values.get("reported_rag"), outputs=_text(values.get("outputs")),
+        outcomes=_text(values.get("outcomes")), comment=_text(values.get("comment")),
+        source=Source(file=file, sheet=raw.sheet, row=raw.row + 1),
+    )
+    _check_action(ctx, raw, action)
+    return action, RowResult(raw.sheet, raw.row, True)
+
+
+def _check_action(ctx: Context, raw: RawRow, action: Action) -> None:
+    col = _col(raw, "owner") if "owner" in raw.cells else None
+    owner_cell = raw.cells.get("owner")
+    if not action.owner and (ctx.strict or "owner" in raw.cells) and not (
+            owner_cell and owner_cell.placeholder):
+        ctx.add("owner-missing", raw, col if col is not None else _col(raw, "action"),
+                action=_short(action.text))
+    if action.start and action.due and action.due.end < action.start.start:
+        ctx.add("due-before-start", raw, _col(raw, "due"), due=action.due.label,
+                start=action.start.label)
+    action.computed_rag = compute_rag(action, ctx.as_of, ctx.rules)
+    if action.computed_rag is None and not action.due_text:
+        ctx.add("rag-not-computable", raw, _col(raw, "due"), action=_short(action.text))
+    judged_on = min(ctx.as_of, ctx.judged_on or ctx.as_of)
+    if contradicts(action.reported_rag, action, judged_on):
+        assert action.due is not None and action.reported_rag is not None
+        ctx.add("rag-disagrees-with-dates", raw, _col(raw, "reported_rag"),
+                reported=action.reported_rag.value, due=action.due.label,
+                computed=action.computed_rag.value if action.computed_rag else "Red")
+
+
+def check_duplicate_refs(ctx: Context, rows: Sequence[tuple[RawRow, Action]]) -> None:
+    first: dict[str, RawRow] = {}
+    for raw, action in rows:
+        ref = action.ref.strip()
+        if not ref:
+            continue
+        if ref.lower() in first:
+            seen = first[ref.lower()]
+            ctx.add("duplicate-action-id", raw, _col(raw, "ref"), ref=ref,
+                    first=f"row {seen.row + 1}")
+        else:
+            first[ref.lower()] = raw
+
+
+def build_indicators(ctx: Context, raw: RawRow, fields: Sequence[Field], file: str
+                     ) -> tuple[list[IndicatorValue], RowResult]:
+    """One row of an indicator table -> one figure per value (or per line of a packed cell)."""
+    if any(_lines(c.value) for c in raw.cells.values()):
+        return _packed_indicators(ctx, raw, fields, file)
+    values = {f.key: read_field(ctx, raw, f) for f in fields if f.key in raw.cells}
+    name = values.get("indicator")
+    if not name:
+        return [], _reject(ctx, raw, fields, "indicator", "no indicator name")
+    base = _indicator(values, str(name), raw, file)
+    figures = [base] if _has_figure(base) or not raw.extra else []
+    for title, cell in raw.extra.items():
+        figure = _extra_figure(ctx, raw, title, cell, base)
+        if figure is not None:
+            figures.append(figure)
+    if not figures:
+        figures = [base]
+    return figures, RowResult(raw.sheet, raw.row, True)
+
+
+def _has_figure(value: IndicatorValue) -> bool:
+    return any(v is not None for v in (value.value, value.target, value.baseline,
+                                        value.numerator, value.reported_rag)) or bool(value.text)
+
+
+def _indicator(values: dict[str, Any], name: str, raw: RawRow, file: str) -> IndicatorValue:
+    cell = raw.cells.get("value")
+    return IndicatorValue(
+        indicator=name, breakdown=_text(values.get("breakdown")), value=values.get("value"),
+        numerator=values.get("numerator"), denominator=values.get("denominator"),
+        target=values.get("target"), baseline=values.get("baseline"),
+        reported_rag=values.get("indicator_rag"),
+        comment=_text(values.get("indicator_comment")),
+        source=Source(file=file, sheet=raw.sheet, row=raw.row + 1,
+                      cell=a1(raw.row, cell.col) if cell else ""),
+    )
+
+
+def _extra_figure(ctx: Context, raw: RawRow, title: str, cell: RawCell,
+                  base: IndicatorValue) -> IndicatorValue | None:
+    """An unmapped column holding a number (e.g. Q1, Q2, 'Male adult') is a breakdown figure."""
+    if cell.uncalculated:
+        ctx.add("formula-not-calculated", raw, cell.col)
+        return None
+    if is_blank(cell.value) or cell.placeholder or isinstance(cell.value, bool):
+        return None
+    number = parse_number(cell.value)
+    if number.value is None:
+        return None
+    return base.model_copy(update={
+        "breakdown": title, "value": number.value, "target": None, "baseline": None,
+        "reported_rag": None, "text": "",
+        "source": Source(file=base.source.file if base.source else "", sheet=raw.sheet,
+                         row=raw.row + 1, cell=a1(raw.row, cell.col))})
+
+
+def _packed_indicators(ctx: Context, raw: RawRow, fields: Sequence[Field], file: str
+                       ) -> tuple[list[IndicatorValue], RowResult]:
+    """Several indicators packed in one cell, one per line: split line by line, aligned.
+
+    A cell with as many lines as the longest is split; a single value applies to every
+    line; a cell whose lines cannot be aligned is kept whole, once, as text.
+    """
+    split: dict[str, Sequence[CellValue]] = {
+        k: _lines(c.value) or [c.value] for k, c in raw.cells.items()}
+    count = max(len(v) for v in split.values())
+    figures: list[IndicatorValue] = []
+    for i in range(count):
+        cells = {k: RawCell(_line(v, i, count), raw.cells[k].col) for k, v in split.items()}
+        sub = RawRow(raw.sheet, raw.row, cells, raw.context, raw.titles)
+        values = {f.key: read_field(ctx, sub, f) for f in fields if f.key in sub.cells}
+        if not values.get("indicator"):
+            continue
+        figure = _indicator(values, str(values["indicator"]), sub, file)
+        figures.append(figure.model_copy(update={"breakdown": f"line {i + 1} of {count}"}))
+    if not figures:
+        return [], _reject(ctx, raw, fields, "indicator", "no indicator name")
+    return figures, RowResult(raw.sheet, raw.row, True)
+
+
+def _line(lines: Sequence[CellValue], i: int, count: int) -> CellValue:
+    if len(lines) == count:
+        return lines[i]
+    if len(lines) == 1:
+        return lines[0]
+    return "\n".join(str(x) for x in lines) if i == 0 else None
+
+
+def _lines(value: CellValue) -> list[str]:
+    if not isinstance(value, str) or "\n" not in value.strip():
+        return []
+    return [line.strip() for line in value.strip().splitlines() if line.strip()]
+
+
+def build_finance(ctx: Context, raw: RawRow, fields: Sequence[Field], file: str
+                  ) -> tuple[FinanceLine | None, RowResult]:
+    values = {f.key: read_field(ctx, raw, f) for f in fields if f.key in raw.cells}
+    line = values.get("line")
+    if not line:
+        return None, _reject(ctx, raw, fields, "line", "no budget line")
+    return FinanceLine(line=str(line), budget=values.get("budget"), income=values.get("income"),
+                       expenditure=values.get("expenditure"),
+                       comment=_text(values.get("finance_comment")),
+                       source=Source(file=file, sheet=raw.sheet, row=raw.row + 1)), RowResult(
+        raw.sheet, raw.row, True)
+
+
+def _reject(ctx: Context, raw: RawRow, fields: Sequence[Field], key: str,
+            reason: str) -> RowResult:
+    col = _col(raw, key)
+    title = raw.titles.get(key) or next((f.title for f in fields if f.key == key), key)
+    cell = raw.cells.get(key)
+    if cell is not None and cell.placeholder:
+        reason = f"{title} holds the placeholder '{cell.placeholder}'"
+    elif cell is None:
+        reason = f"{reason} (no {title} column)"
+    else:
+        reason = f"{reason} ({title} is empty at {a1(raw.row, col or 0)})"
+    ctx.add("row-rejected", raw, col, reason=reason)
+    return RowResult(raw.sheet, raw.row, False, reason)
+
+
+def _col(raw: RawRow, key: str) -> int | None:
+    cell = raw.cells.get(key)
+    return cell.col if cell else None
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _short(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _first(values: dict[str, str], *keys: str) -> str:
+    for key in keys:
+        for k, v in values.items():
+            if key in k:
+                return v
+    return ""
+
+
+def _due_text(raw: RawRow) -> str:
+    cell = raw.cells.get("due")
+    if cell is None or is_blank(cell.value) or cell.placeholder:
+        return ""
+    return _show(cell.value) if isinstance(cell.value, str) else ""
+
+
+def severity_counts(issues: Sequence[Issue]) -> dict[str, int]:
+    return {s.value: sum(1 for i in issues if i.severity is s) for s in Severity}
+
+
+Builder = Callable[..., Any]

@@ -1,0 +1,379 @@
+"""The `xlperf` command: check, consolidate, rag, template, demo, codes.
+
+typer gives typed options and help from the signatures; rich draws the tables and
+the progress bar (only on a terminal). Exit codes: 0 fine, 1 problems found in the
+data (errors), 2 a file could not be read at all or the command was misused.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from xlperf import __version__
+from xlperf.batch import read_many, skipped_result, walk
+from xlperf.consolidate import Consolidation, FileResult, FileStatus, consolidate
+from xlperf.issues import Issue, Severity, catalogue_markdown
+from xlperf.model import Partnership
+from xlperf.partnership import PartnershipError, load_partnership
+from xlperf.rag import RagRules, RulesError, load_rules
+from xlperf.values import parse_date
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="xlperf: check, RAG-rate and consolidate partnership action plans "
+                       "and agency monitoring returns.")
+out = Console()
+err = Console(stderr=True)
+
+AsOf = Annotated[Optional[str], typer.Option(  # noqa: UP045 (typer needs Optional)
+    "--as-of", help="Date RAG is worked out at, dd/mm/yyyy or yyyy-mm-dd (default: today).")]
+Rules = Annotated[Optional[Path], typer.Option(  # noqa: UP045
+    "--rules", help="A TOML file overriding the default RAG rules.")]
+Password = Annotated[Optional[str], typer.Option(  # noqa: UP045
+    "--password", help="Password to open encrypted workbooks.")]
+
+
+class UsageError(Exception):
+    """The command was misused (exit 2)."""
+
+
+def _as_of(text: str | None) -> date:
+    if not text:
+        return date.today()
+    parsed = parse_date(text)
+    if parsed.value is None or parsed.value.precision != "day":
+        raise UsageError(f"--as-of '{text}' is not a date; use dd/mm/yyyy.")
+    return parsed.value.start
+
+
+def _rules(path: Path | None) -> RagRules:
+    try:
+        return load_rules(path)
+    except RulesError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def _partnership(path: Path | None) -> Partnership | None:
+    if path is None:
+        return None
+    try:
+        return load_partnership(path)
+    except PartnershipError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def _paths(paths: list[Path]) -> list[Path]:
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise UsageError(f"Not found: {', '.join(missing)}")
+    return paths
+
+
+def _progress(total: int, label: str) -> Progress | None:
+    if not err.is_terminal or total < 2:
+        return None
+    return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(),
+                    TextColumn("{task.description}"), console=err, transient=True)
+
+
+def _read_all(paths: list[Path], rules: RagRules, as_of: date,
+              partnership: Partnership | None, jobs: int, password: str | None
+              ) -> list[FileResult]:
+    files, skipped = walk(_paths(paths))
+    results = [skipped_result(p) for p in skipped]
+    bar = _progress(len(files), "Reading")
+    if bar is None:
+        results += read_many(files, rules, as_of, partnership, jobs, password)
+        return results
+    with bar:
+        task = bar.add_task("", total=len(files))
+        results += read_many(files, rules, as_of, partnership, jobs, password,
+                             progress=lambda p: bar.update(task, advance=1, description=p.name))
+    return results
+
+
+# --- check ---------------------------------------------------------------------------------
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path], typer.Argument(help="Workbooks or folders to check.")],
+    as_of: AsOf = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print issues as a JSON list.")] = False,
+    rules: Rules = None,
+    password: Password = None,
+) -> None:
+    """Check workbooks and list every problem with its file, sheet and cell.
+
+    Example: xlperf check returns/ --as-of 14/10/2026
+
+    Exit code 0: no errors; 1: errors found; 2: a file could not be read at all.
+    """
+    rule_set, day = _rules(rules), _as_of(as_of)
+    results = _read_all(paths, rule_set, day, None, 1, password)
+    issues = [i for r in results for i in r.all_issues]
+    if as_json:
+        print(json.dumps([i.as_dict() for i in issues], indent=2, ensure_ascii=False))
+    else:
+        for result in results:
+            _print_file(result)
+        _print_counts(issues)
+    unreadable = any(r.reading is None and not r.skipped for r in results)
+    errors = any(i.severity is Severity.ERROR for i in issues)
+    raise typer.Exit(2 if unreadable else 1 if errors else 0)
+
+
+def _print_file(result: FileResult) -> None:
+    if result.skipped:
+        return
+    out.rule(f"[bold]{result.path}")
+    reading = result.reading
+    if reading is None:
+        for issue in result.issues:
+            out.print(f"[red]Cannot read:[/red] {issue.message}", markup=True, highlight=False)
+        return
+    kind = f"xlperf {reading.template}" if reading.template else "other workbook"
+    found = "; ".join(f"{t.kind} table in '{t.sheet}' at {t.header} ({t.rows} rows)"
+                      for t in reading.tables) or "no tables"
+    out.print(f"{kind}: {found}", highlight=False, markup=False)
+    _issue_table(result.all_issues)
+
+
+def _issue_table(issues: list[Issue]) -> None:
+    if not issues:
+        out.print("No problems found.")
+        return
+    table = Table(show_lines=False, pad_edge=False)
+    for title in ("Severity", "Sheet", "Cell", "Code", "Message"):
+        table.add_column(title, overflow="fold")
+    colour = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "dim"}
+    for i in issues:
+        table.add_row(f"[{colour[i.severity]}]{i.severity.value}[/]", i.sheet, i.cell, i.code,
+                      i.message.replace("[", r"\["))
+    out.print(table)
+
+
+def _print_counts(issues: list[Issue]) -> None:
+    counts = Counter(i.severity for i in issues)
+    out.print(", ".join(f"{counts.get(s, 0)} {s.value}s" for s in Severity), highlight=False)
+
+
+# --- consolidate -----------------------------------------------------------------------------
+
+
+@app.command(name="consolidate")
+def consolidate_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="Folders and files of agency returns.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The partnership workbook "
+                                         "to write (.xlsx).")],
+    as_of: AsOf = None,
+    partnership: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--partnership", help="TOML file listing member agencies and sub-groups.")] = None,
+    rules: Rules = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Files read in parallel "
+                                      "(processes).")] = 1,
+    password: Password = None,
+) -> None:
+    """Consolidate a folder of agency returns into one partnership workbook.
+
+    Example: xlperf consolidate returns/ -o partnership.xlsx --partnership partnership.toml
+
+    Exit code 0: written; 1: written, but some files were rejected or had errors;
+    2: nothing could be written.
+    """
+    data = run_consolidation(paths, output, _as_of(as_of), _rules(rules),
+                             _partnership(partnership), jobs, password)
+    bad = any(s.status is FileStatus.REJECTED for s in data.submissions)
+    raise typer.Exit(1 if bad or data.severity_counts()["error"] else 0)
+
+
+def run_consolidation(paths: list[Path], output: Path, as_of: date, rules: RagRules,
+                      partnership: Partnership | None, jobs: int = 1,
+                      password: str | None = None) -> Consolidation:
+    from xlperf.write.atomic import OutputError, check_output
+    from xlperf.write.partnership_workbook import write_partnership_workbook
+
+    files, _ = walk(_paths(paths))
+    try:
+        check_output(output, files)
+    except OutputError as exc:
+        raise UsageError(str(exc)) from exc
+    results = _read_all(paths, rules, as_of, partnership, jobs, password)
+    data = consolidate(results, as_of, rules, partnership)
+    write_partnership_workbook(data, output)
+    _print_summary(data, output)
+    return data
+
+
+def _print_summary(data: Consolidation, output: Path) -> None:
+    by_status = Counter(s.status for s in data.submissions)
+    read = sum(1 for s in data.submissions if s.status is not FileStatus.SKIPPED)
+    lines = [
+        f"Files: {read} read, {by_status[FileStatus.ACCEPTED]} accepted, "
+        f"{by_status[FileStatus.WARNINGS]} accepted with warnings, "
+        f"{by_status[FileStatus.SUPERSEDED]} superseded, {by_status[FileStatus.REJECTED]} "
+        f"rejected, {by_status[FileStatus.SKIPPED]} skipped (lock/system files).",
+    ]
+    for s in data.submissions:
+        if s.status is FileStatus.REJECTED:
+            lines.append(f"  rejected {s.file}: {s.note}")
+    lines += [
+        f"Rows: {data.rows_in} in = {data.rows_out} out + {data.rows_rejected} rejected + "
+        f"{data.rows_superseded} in superseded returns.",
+        f"Written: {len(data.actions)} actions, {len(data.indicators)} indicator figures, "
+        f"{len(data.narratives)} narratives.",
+        "Issues: " + ", ".join(f"{n} {k}" for k, n in data.severity_counts().items()) + ".",
+    ]
+    if data.missing:
+        lines.append("Not submitted for " + data.period + ": "
+                     + ", ".join(a for a, _ in data.missing) + ".")
+    lines.append(f"Workbook: {output.resolve()}")
+    for line in lines:
+        print(line)
+
+
+# --- template, rag, demo, codes ---------------------------------------------------------------
+
+
+@app.command()
+def template(
+    kind: Annotated[str, typer.Argument(help="action-plan or monitoring-return.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The .xlsx file to write.")],
+    rules: Rules = None,
+) -> None:
+    """Write a blank xlperf template.
+
+    Example: xlperf template monitoring-return -o return_2025-26_Q1.xlsx
+    """
+    from xlperf.schema import TEMPLATES
+    from xlperf.write.atomic import OutputError, check_output
+    from xlperf.write.templates import write_template
+
+    if kind not in TEMPLATES:
+        raise UsageError(f"Unknown template '{kind}'; choose one of: {', '.join(TEMPLATES)}.")
+    try:
+        check_output(output)
+    except OutputError as exc:
+        raise UsageError(str(exc)) from exc
+    write_template(TEMPLATES[kind], output, _rules(rules))
+    out.print(f"Wrote {output.resolve()}", highlight=False)
+
+
+@app.command()
+def rag(
+    path: Annotated[Path, typer.Argument(help="An action plan or return.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the copy.")],
+    as_of: AsOf = None,
+    rules: Rules = None,
+    password: Password = None,
+) -> None:
+    """Write the computed RAG into a copy of an action plan.
+
+    Example: xlperf rag action_plan.xlsx -o action_plan_rated.xlsx --as-of 31/03/2026
+
+    A plan made from xlperf's template is copied with its Computed RAG column filled in;
+    any other workbook gets a new workbook of its actions with both RAGs, so its own
+    formatting is never at risk.
+    """
+    from xlperf.write.rag_copy import write_rag
+
+    rule_set, day = _rules(rules), _as_of(as_of)
+    result = _read_all([_paths([path])[0]], rule_set, day, None, 1, password)[0]
+    if result.reading is None:
+        err.print(result.all_issues[0].message if result.all_issues else "Cannot read.",
+                  highlight=False, markup=False)
+        raise typer.Exit(2)
+    try:
+        summary = write_rag(path, result.reading, output, day, rule_set)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    out.print(summary, highlight=False, markup=False)
+
+
+@app.command()
+def demo(
+    output: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "-o", "--output", help="Folder to write into (default ./xlperf-demo).")] = None,
+    as_of: Annotated[str, typer.Option("--as-of", help="Date RAG is worked out at.")
+                     ] = "14/10/2025",
+) -> None:
+    """Consolidate the bundled example partnership's returns (the main job, end to end).
+
+    Example: xlperf demo -o /tmp/demo
+    """
+    from importlib import resources
+
+    folder = (output or Path("xlperf-demo")).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    examples = resources.files("xlperf") / "examples"
+    with resources.as_file(examples) as root:
+        run_consolidation([root / "returns"], folder / "partnership_workbook.xlsx",
+                          _as_of(as_of), _rules(None),
+                          _partnership(root / "partnership.toml"))
+    out.print(f"Example returns: {examples / 'returns'}", highlight=False, markup=False)
+
+
+@app.command()
+def codes(
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print the Markdown page.")] = False,
+) -> None:
+    """List every issue code xlperf can report.
+
+    Example: xlperf codes --markdown > docs/issue-codes.md
+    """
+    if markdown:
+        print(catalogue_markdown(), end="")
+        return
+    from xlperf.issues import CATALOGUE
+
+    for code in CATALOGUE.values():
+        out.print(f"{code.code:28} {code.severity.value:8} {code.title}", highlight=False)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        print(f"xlperf {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=version_callback,
+                                          is_eager=True, help="Show the version.")] = False,
+) -> None:
+    """xlperf: performance management for anti-slavery partnerships, in Excel."""
+
+
+def main() -> None:
+    debug = "--debug" in sys.argv
+    if debug:
+        sys.argv.remove("--debug")
+    try:
+        app(standalone_mode=False)
+    except UsageError as exc:
+        err.print(f"xlperf: {exc}", highlight=False, markup=False)
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        sys.exit(130)
+    except Exception as exc:  # click usage errors and the unexpected
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(2)
+        if debug:
+            raise
+        err.print(f"xlperf: unexpected error: {exc}. Run again with --debug for details.",
+                  highlight=False, markup=False)
+        sys.exit(3)

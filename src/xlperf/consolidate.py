@@ -1,0 +1,241 @@
+"""Many returns -> one partnership dataset: duplicates, submissions, and the row arithmetic.
+
+Pure: takes what the readers produced (:class:`FileResult`), decides which
+returns count (the latest per agency and period), and accounts for every row.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from xlperf.extract import Reading
+from xlperf.issues import Issue, Severity, Where
+from xlperf.model import Action, IndicatorValue, MonitoringReturn, Narrative, Partnership
+from xlperf.rag import RagRules
+from xlperf.values import Rag
+
+
+class FileStatus(StrEnum):
+    ACCEPTED = "accepted"
+    WARNINGS = "accepted with warnings"
+    REJECTED = "rejected"
+    SUPERSEDED = "superseded"
+    SKIPPED = "skipped"
+
+
+@dataclass
+class FileResult:
+    """One input file, read or not."""
+
+    path: str
+    reading: Reading | None = None
+    issues: list[Issue] = field(default_factory=list)  # for unread files: why
+    skipped: bool = False
+    sha256: str = ""
+    modified: datetime | None = None
+
+    @property
+    def all_issues(self) -> list[Issue]:
+        return self.issues + (self.reading.issues if self.reading else [])
+
+
+@dataclass
+class Submission:
+    file: str
+    agency: str
+    period: str
+    status: FileStatus
+    errors: int
+    warnings: int
+    sha256: str
+    rows_in: int = 0
+    rows_out: int = 0
+    rows_rejected: int = 0
+    note: str = ""
+
+
+@dataclass
+class Row:
+    """An action or figure with the return it came from."""
+
+    agency: str
+    period: str
+    item: Action | IndicatorValue
+
+
+@dataclass
+class Consolidation:
+    as_of: date
+    rules: RagRules
+    submissions: list[Submission] = field(default_factory=list)
+    actions: list[Row] = field(default_factory=list)
+    indicators: list[Row] = field(default_factory=list)
+    narratives: list[tuple[str, str, Narrative, str]] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    missing: list[tuple[str, str]] = field(default_factory=list)  # (agency, period)
+    partnership: Partnership | None = None
+    period: str = ""  # the latest period reported
+
+    @property
+    def rows_in(self) -> int:
+        return sum(s.rows_in for s in self.submissions)
+
+    @property
+    def rows_out(self) -> int:
+        return sum(s.rows_out for s in self.submissions)
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(s.rows_rejected for s in self.submissions)
+
+    @property
+    def rows_superseded(self) -> int:
+        return sum(s.rows_in - s.rows_rejected for s in self.submissions
+                   if s.status is FileStatus.SUPERSEDED)
+
+    def severity_counts(self) -> dict[str, int]:
+        counts = Counter(i.severity for i in self.issues)
+        return {s.value: counts.get(s, 0) for s in Severity}
+
+    def current_actions(self) -> list[Row]:
+        """Actions of the latest period (and of workbooks that state no period).
+
+        Earlier periods' rows stay in the Actions sheet as history but are not counted
+        again, so an action reported every quarter counts once.
+        """
+        return [r for r in self.actions if not r.period or r.period == self.period]
+
+    def rag_counts(self, key: str) -> dict[str, Counter[str]]:
+        """Computed RAG counts of current actions grouped by 'strand', 'subgroup' or 'agency'."""
+        groups: dict[str, Counter[str]] = {}
+        for row in self.current_actions():
+            assert isinstance(row.item, Action)
+            name = self._group(row, key)
+            rag = row.item.computed_rag.value if row.item.computed_rag else "Not rated"
+            groups.setdefault(name, Counter())[rag] += 1
+        return dict(sorted(groups.items()))
+
+    def _group(self, row: Row, key: str) -> str:
+        assert isinstance(row.item, Action)
+        strand = row.item.strand
+        if key == "strand":
+            return strand.value if strand else "(no strand)"
+        if key == "subgroup":
+            name = self.partnership.subgroup_for(strand) if self.partnership else ""
+            return name or "(no sub-group)"
+        return row.agency
+
+
+RAG_ORDER = [r.value for r in (Rag.RED, Rag.AMBER_RED, Rag.AMBER, Rag.AMBER_GREEN, Rag.GREEN,
+                                Rag.COMPLETE)] + ["Not rated"]
+
+
+def consolidate(results: Sequence[FileResult], as_of: date, rules: RagRules,
+                partnership: Partnership | None = None) -> Consolidation:
+    """Combine read files: keep the latest return per agency and period, account for all rows."""
+    out = Consolidation(as_of=as_of, rules=rules, partnership=partnership)
+    superseded = _superseded(results)
+    for result in sorted(results, key=lambda r: r.path):
+        out.issues.extend(result.all_issues)
+        out.submissions.append(_submission(result, superseded.get(result.path)))
+        ret = result.reading.ret if result.reading else None
+        if ret is None or result.path in superseded:
+            if result.path in superseded:
+                by, why = superseded[result.path]
+                out.issues.append(Where.of(result.path).issue("return-superseded", by=by,
+                                                              reason=why))
+            continue
+        _add_rows(out, ret)
+    out.period = _latest_period(results)
+    out.missing = _missing(out, partnership)
+    for agency, period in out.missing:
+        out.issues.append(Where.of("").issue("submitted-missing", agency=agency, period=period))
+    return out
+
+
+def _key(ret: MonitoringReturn) -> tuple[str, str] | None:
+    if not ret.agency_from_content or not ret.period_label:
+        return None
+    return " ".join(ret.agency.lower().split()), ret.period_label
+
+
+def _superseded(results: Sequence[FileResult]) -> dict[str, tuple[str, str]]:
+    """path -> (the file that supersedes it, why) for duplicate agency+period returns."""
+    groups: dict[tuple[str, str], list[FileResult]] = {}
+    for result in results:
+        ret = result.reading.ret if result.reading else None
+        key = _key(ret) if ret else None
+        if key is not None:
+            groups.setdefault(key, []).append(result)
+    out: dict[str, tuple[str, str]] = {}
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        ordered = sorted(group, key=_recency)
+        latest = ordered[-1]
+        for older in ordered[:-1]:
+            why = ("submitted date" if _submitted(older) != _submitted(latest)
+                   else "file time" if older.modified != latest.modified else "file name")
+            out[older.path] = (latest.path, why)
+    return out
+
+
+def _submitted(result: FileResult) -> date:
+    ret = result.reading.ret if result.reading else None
+    return ret.submitted_on if ret and ret.submitted_on else date.min
+
+
+def _recency(result: FileResult) -> tuple[date, datetime, str]:
+    return _submitted(result), result.modified or datetime.min, result.path
+
+
+def _submission(result: FileResult, superseded: tuple[str, str] | None) -> Submission:
+    issues = result.all_issues
+    errors = sum(1 for i in issues if i.severity is Severity.ERROR)
+    warnings = sum(1 for i in issues if i.severity is Severity.WARNING)
+    reading = result.reading
+    ret = reading.ret if reading else None
+    if result.skipped:
+        status = FileStatus.SKIPPED
+    elif reading is None or ret is None or not reading.tables:
+        status = FileStatus.REJECTED
+    elif superseded is not None:
+        status = FileStatus.SUPERSEDED
+    else:
+        status = FileStatus.WARNINGS if errors or warnings else FileStatus.ACCEPTED
+    note = next((i.message for i in result.issues), "")
+    if superseded is not None:
+        note = f"superseded by {superseded[0]} (later {superseded[1]})"
+    rows_in = reading.rows_in if reading else 0
+    rejected = reading.rows_rejected if reading else 0
+    out_rows = 0 if status is FileStatus.SUPERSEDED else rows_in - rejected
+    return Submission(
+        file=result.path, agency=ret.agency if ret else "", period=ret.period_label if ret else "",
+        status=status, errors=errors, warnings=warnings, sha256=result.sha256, rows_in=rows_in,
+        rows_out=out_rows, rows_rejected=rejected, note=note)
+
+
+def _add_rows(out: Consolidation, ret: MonitoringReturn) -> None:
+    period = ret.period_label
+    out.actions.extend(Row(ret.agency, period, a) for a in ret.actions)
+    out.indicators.extend(Row(ret.agency, period, v) for v in ret.indicators)
+    if not ret.narrative.is_empty():
+        out.narratives.append((ret.agency, period, ret.narrative, ret.file))
+
+
+def _latest_period(results: Sequence[FileResult]) -> str:
+    periods = [r.reading.ret.period for r in results
+               if r.reading and r.reading.ret and r.reading.ret.period]
+    return max(periods, key=lambda p: p.end).label if periods else ""
+
+
+def _missing(out: Consolidation, partnership: Partnership | None) -> list[tuple[str, str]]:
+    if partnership is None or not out.period:
+        return []
+    sent = {s.agency.lower() for s in out.submissions
+            if s.period == out.period and s.status in (FileStatus.ACCEPTED, FileStatus.WARNINGS)}
+    return [(a.name, out.period) for a in partnership.agencies if a.name.lower() not in sent]

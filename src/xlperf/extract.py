@@ -1,0 +1,324 @@
+"""A workbook's grids -> one monitoring return, its issues, and an account of every row.
+
+xlperf's own templates (recognised by the hidden marker sheet, trusted over
+layout) are read through their declaration in :mod:`xlperf.schema`. Any other
+workbook is searched for action and indicator tables by header text
+(:mod:`xlperf.tables`). Pure: works on :class:`xlperf.grid.Workbook` only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from xlperf.cells import a1, is_blank, is_placeholder
+from xlperf.check import (
+    Context,
+    RawCell,
+    RawRow,
+    RowResult,
+    build_action,
+    build_finance,
+    build_indicators,
+    check_duplicate_refs,
+    read_field,
+)
+from xlperf.grid import Sheet, Workbook
+from xlperf.issues import Issue, Where
+from xlperf.model import Action, MonitoringReturn, Narrative, Partnership
+from xlperf.rag import RagRules
+from xlperf.schema import (
+    ACTION_FIELDS,
+    COVER_FIELDS,
+    FINANCE_FIELDS,
+    FOREIGN_ACTION_FIELDS,
+    FOREIGN_INDICATOR_FIELDS,
+    INDICATOR_FIELDS,
+    MARKER_SHEET,
+    NARRATIVE_FIELDS,
+    TEMPLATES,
+    Field,
+    FieldType,
+    FormSheet,
+    TableSheet,
+    Template,
+)
+from xlperf.tables import FoundTable, HeaderVocab, find_tables, records
+from xlperf.values import DateValue
+
+
+@dataclass
+class TableInfo:
+    """A table found in a workbook, for `xlperf check` to show."""
+
+    sheet: str
+    kind: str  # actions, indicators, finance
+    header: str  # A1 of the header row
+    rows: int
+
+
+@dataclass
+class Reading:
+    """Everything read from one file."""
+
+    file: Path
+    ret: MonitoringReturn | None
+    issues: list[Issue] = field(default_factory=list)
+    rows: list[RowResult] = field(default_factory=list)
+    tables: list[TableInfo] = field(default_factory=list)
+    template: str = ""
+
+    @property
+    def rows_in(self) -> int:
+        return len(self.rows)
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(1 for r in self.rows if not r.accepted)
+
+
+def template_marker(book: Workbook) -> tuple[str, int] | None:
+    """(kind, version) from the hidden marker sheet, if this is an xlperf template."""
+    sheet = book.sheet(MARKER_SHEET)
+    if sheet is None or sheet.value(0, 0) != "xlperf-template":
+        return None
+    version = sheet.value(1, 1)
+    return str(sheet.value(0, 1)), int(version) if isinstance(version, int | float) else 0
+
+
+def read_return(book: Workbook, rules: RagRules, as_of: date,
+                partnership: Partnership | None = None) -> Reading:
+    """Read a workbook as a monitoring return (template or foreign) and check it."""
+    where = Where.of(book.path)
+    ctx = Context(where=where, rules=rules, as_of=as_of, vocab=rules.vocab(),
+                  date1904=book.date1904)
+    for note in book.notes:
+        ctx.issues.append(where.issue("file-note", note=note))
+    marker = template_marker(book)
+    if marker is not None and marker[0] in TEMPLATES:
+        reading = _read_template(book, TEMPLATES[marker[0]], marker[1], ctx)
+    else:
+        ctx.strict = False
+        reading = _read_foreign(book, ctx)
+    if reading.ret is not None:
+        _check_return(ctx, reading.ret, book, partnership)
+    reading.issues = ctx.issues
+    return reading
+
+
+# --- xlperf templates --------------------------------------------------------------------
+
+
+def _read_template(book: Workbook, template: Template, version: int, ctx: Context) -> Reading:
+    reading = Reading(book.path, None, template=f"{template.kind} v{version}")
+    if version > template.version:
+        ctx.issues.append(ctx.where.issue("template-version-unknown", kind=template.kind,
+                                          version=version, known=template.version))
+    answers: dict[str, object] = {}
+    ret = MonitoringReturn(agency="", file=str(book.path), template=reading.template)
+    for spec in template.sheets:
+        sheet = book.sheet(spec.name)
+        if sheet is None:
+            ctx.issues.append(ctx.where.issue(
+                "template-sheet-missing", expected=spec.name,
+                sheets=", ".join(s.name for s in book.sheets if s.name != MARKER_SHEET)))
+            continue
+        if isinstance(spec, FormSheet):
+            answers.update(_read_form(ctx, sheet, spec))
+            submitted = answers.get("submitted_on")
+            if isinstance(submitted, DateValue):
+                ctx.judged_on = submitted.start
+            continue
+        raws = _template_rows(ctx, book, sheet, spec)
+        reading.tables.append(TableInfo(sheet.name, spec.name.lower(), "A1", len(raws)))
+        _build(ctx, raws, spec.fields, spec.key_field, ret, reading)
+    _apply_answers(ret, answers)
+    reading.ret = ret
+    return reading
+
+
+def _template_rows(ctx: Context, book: Workbook, sheet: Sheet, spec: TableSheet
+                   ) -> list[RawRow]:
+    header = {_norm(str(v)): c for c, v in enumerate(sheet.rows[0] if sheet.rows else [])
+              if isinstance(v, str)}
+    columns: dict[str, int] = {}
+    for f in spec.fields:
+        if f.type is FieldType.COMPUTED_RAG:
+            continue
+        if _norm(f.title) in header:
+            columns[f.key] = header[_norm(f.title)]
+        else:
+            ctx.issues.append(ctx.where.in_sheet(sheet.name).issue(
+                "template-column-missing", 0, 0, expected=f.title,
+                columns=", ".join(str(v) for v in sheet.rows[0] if v) if sheet.rows else ""))
+    raws = []
+    for r in range(1, sheet.n_rows):
+        cells = {k: _raw_cell(book, sheet, r, c) for k, c in columns.items()}
+        if all(is_blank(c.value) and not c.placeholder for c in cells.values()):
+            continue
+        raws.append(RawRow(sheet.name, r, cells))
+    return raws
+
+
+def _raw_cell(book: Workbook, sheet: Sheet, r: int, c: int) -> RawCell:
+    value = sheet.value(r, c)
+    placeholder = ""
+    if is_placeholder(value):
+        placeholder, value = str(value).strip(), None
+    return RawCell(value, c, uncalculated=(r, c) in sheet.uncalculated,
+                   stale=book.needs_recalc and (r, c) in sheet.formulas,
+                   placeholder=placeholder)
+
+
+def _read_form(ctx: Context, sheet: Sheet, spec: FormSheet) -> dict[str, object]:
+    labels = {_norm(str(sheet.value(r, 0)).rstrip("* ")): r for r in range(sheet.n_rows)
+              if isinstance(sheet.value(r, 0), str)}
+    answers: dict[str, object] = {}
+    for f in spec.fields:
+        r = labels.get(_norm(f.title))
+        if r is None:
+            ctx.issues.append(ctx.where.in_sheet(sheet.name).issue(
+                "template-column-missing", 0, 0, expected=f.title,
+                columns=", ".join(labels) or "none"))
+            continue
+        raw = RawRow(sheet.name, r, {f.key: RawCell(sheet.value(r, 1), 1)})
+        cell = raw.cells[f.key]
+        if is_placeholder(cell.value):
+            cell.placeholder, cell.value = str(cell.value).strip(), None
+        if is_blank(cell.value) and not cell.placeholder:
+            if f.required:
+                ctx.add("required-missing", raw, 1, field=f.title, cell=f"{sheet.name}!B{r + 1}")
+            continue
+        answers[f.key] = read_field(ctx, raw, f)
+        if f.type is FieldType.PERIOD and cell.value is not None:
+            answers["period_text"] = str(cell.value).strip()
+    return answers
+
+
+def _apply_answers(ret: MonitoringReturn, answers: dict[str, object]) -> None:
+    ret.agency = str(answers.get("agency") or "")
+    ret.period = answers.get("period")  # type: ignore[assignment]
+    ret.period_text = "" if ret.period else str(answers.get("period_text") or "")
+    ret.submitted_by = str(answers.get("submitted_by") or "")
+    on = answers.get("submitted_on")
+    ret.submitted_on = on.start if on is not None else None  # type: ignore[attr-defined]
+    ret.narrative = Narrative(**{f.key: str(answers.get(f.key) or "") for f in NARRATIVE_FIELDS})
+
+
+# --- other people's workbooks ------------------------------------------------------------
+
+
+def _vocab(fields: Sequence[Field], anchor: str) -> HeaderVocab:
+    return HeaderVocab(fields={f.key: list(f.aliases) for f in fields},
+                       anchor_fields=[anchor], min_fields=2)
+
+
+VOCABS = {
+    "actions": _vocab(FOREIGN_ACTION_FIELDS, "action"),
+    "indicators": _vocab(FOREIGN_INDICATOR_FIELDS, "indicator"),
+}
+_FIELDS = {"actions": ACTION_FIELDS, "indicators": INDICATOR_FIELDS}
+
+
+def _read_foreign(book: Workbook, ctx: Context) -> Reading:
+    reading = Reading(book.path, None, template="")
+    ret = MonitoringReturn(agency="", agency_from_content=False, file=str(book.path))
+    for sheet in book.sheets:
+        if sheet.name == MARKER_SHEET:
+            continue
+        for table in find_tables(sheet, VOCABS):
+            raws = _foreign_rows(ctx, book, sheet, table)
+            reading.tables.append(TableInfo(sheet.name, table.kind, _header_ref(table),
+                                            len(raws)))
+            key = "action" if table.kind == "actions" else "indicator"
+            _build(ctx, raws, _FIELDS[table.kind], key, ret, reading)
+    if not reading.tables:
+        ctx.issues.append(ctx.where.issue(
+            "no-tables-found", sheets=", ".join(f"'{s.name}'" for s in book.sheets) or "none"))
+    reading.ret = ret
+    return reading
+
+
+def _header_ref(table: FoundTable) -> str:
+    first = min(c.index for c in table.columns) if table.columns else 0
+    return a1(table.header_rows[0], first)
+
+
+def _foreign_rows(ctx: Context, book: Workbook, sheet: Sheet, table: FoundTable
+                  ) -> list[RawRow]:
+    where = ctx.where.in_sheet(sheet.name)
+    raws = []
+    for rec in records(sheet, table):
+        if rec.is_example:
+            ctx.issues.append(where.issue("example-row-skipped", rec.row, None))
+            continue
+        cells: dict[str, RawCell] = {}
+        extra: dict[str, RawCell] = {}
+        titles: dict[str, str] = {}
+        for col in table.columns:
+            value = rec.values.get(col.index)
+            cell = RawCell(value, col.index,
+                           uncalculated=(rec.row, col.index) in sheet.uncalculated,
+                           stale=book.needs_recalc and (rec.row, col.index) in sheet.formulas,
+                           placeholder=rec.placeholders.get(col.index, ""))
+            if col.field and col.field not in cells:
+                cells[col.field] = cell
+                titles[col.field] = col.title
+            elif not col.field:
+                extra[col.title] = cell
+        raws.append(RawRow(sheet.name, rec.row, cells, dict(rec.context), titles, extra))
+    return raws
+
+
+# --- shared ------------------------------------------------------------------------------
+
+
+def _build(ctx: Context, raws: list[RawRow], fields: Sequence[Field], key: str,
+           ret: MonitoringReturn, reading: Reading) -> None:
+    built: list[tuple[RawRow, Action]] = []
+    for raw in raws:
+        if key == "action":
+            action, result = build_action(ctx, raw, fields, str(ret.file))
+            if action is not None:
+                ret.actions.append(action)
+                built.append((raw, action))
+        elif key == "indicator":
+            figures, result = build_indicators(ctx, raw, fields, str(ret.file))
+            ret.indicators.extend(figures)
+        else:
+            line, result = build_finance(ctx, raw, FINANCE_FIELDS, str(ret.file))
+            if line is not None:
+                ret.finance.append(line)
+        reading.rows.append(result)
+    check_duplicate_refs(ctx, built)
+
+
+_AGENCY_FROM_NAME = re.compile(r"[_\-]+")
+
+
+def _check_return(ctx: Context, ret: MonitoringReturn, book: Workbook,
+                  partnership: Partnership | None) -> None:
+    if not ret.agency:
+        ret.agency = _AGENCY_FROM_NAME.sub(" ", Path(book.path).stem).strip()
+        ret.agency_from_content = False
+        if ret.template:
+            ctx.issues.append(ctx.where.issue("agency-missing", agency=ret.agency))
+    elif partnership is not None:
+        name = partnership.canonical_agency(ret.agency)
+        if name is None:
+            ctx.issues.append(ctx.where.in_sheet("Return").issue(
+                "agency-not-member", 2, 1, agency=ret.agency))
+        else:
+            ret.agency = name
+    if ret.template and ret.period is None and not ret.period_text:
+        ctx.issues.append(ctx.where.issue("period-missing"))
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().replace("*", " ").split())
+
+
+__all__ = ["COVER_FIELDS", "Reading", "TableInfo", "read_return", "template_marker"]

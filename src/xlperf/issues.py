@@ -1,0 +1,228 @@
+"""Problems a user can act on: one Issue type and the catalogue of codes.
+
+Every check in xlperf reports an :class:`Issue` with a stable kebab-case code.
+The catalogue below is the single source of each code's title, severity,
+description and message template; ``docs/issue-codes.md`` is generated from it
+(``xlperf codes --markdown``) and a test fails if a code is used but missing.
+Positions are filled by :class:`Where`, never built by hand in a rule.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from xlperf.cells import a1
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    title: str
+    severity: Severity
+    description: str
+    message: str  # a str.format template; every code's fields are named
+
+
+E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO  # N: note (info)
+
+_CODES = [
+    # --- files --------------------------------------------------------------------------
+    Code("file-unreadable", "File cannot be read", E,
+         "The file is not a workbook xlperf can read (a lock file, password-protected, "
+         "not a spreadsheet, damaged or hostile). Nothing in it was read.", "{reason}"),
+    Code("file-skipped", "Lock or system file skipped", N,
+         "Office and LibreOffice lock files, .DS_Store and Thumbs.db hold no data and are "
+         "skipped while walking a folder.", "Skipped {name}: {reason}."),
+    Code("file-note", "Part of the file was not read", N,
+         "The values were read but something else (formatting, merged cells) could not be.",
+         "{note}"),
+    Code("no-tables-found", "No action or indicator table found", W,
+         "No sheet has a header row xlperf recognises (e.g. Action, Owner, Due date, RAG; "
+         "or Indicator, Target, Actual).",
+         "No action or indicator table found. Sheets looked at: {sheets}. Use the xlperf "
+         "monitoring-return template, or give the table a header row such as "
+         "'Action | Owner | Due date | RAG'."),
+    Code("template-sheet-missing", "Template sheet missing", E,
+         "A sheet the template declares is not in the workbook (renamed or deleted).",
+         "Sheet '{expected}' not found; sheets are: {sheets}. Restore it from a fresh "
+         "template."),
+    Code("template-column-missing", "Template column missing", E,
+         "A column the template declares is not in the header row.",
+         "Column '{expected}' not found in the header row; columns are: {columns}."),
+    Code("template-version-unknown", "Newer template version", W,
+         "The workbook was made from a template version this xlperf does not know.",
+         "Template '{kind}' version {version} is newer than this xlperf knows ({known}); "
+         "it was read by column names. Update xlperf."),
+    # --- values -------------------------------------------------------------------------
+    Code("required-missing", "Required value missing", E,
+         "A required cell is empty.", "{field} is required. Fill in {cell}."),
+    Code("placeholder-in-required", "Placeholder left in a required cell", E,
+         "A required cell still holds the form's placeholder text.",
+         "{field} still says '{value}'. Choose or type the real value."),
+    Code("placeholder-left", "Placeholder counted as empty", N,
+         "A cell holds placeholder text ('< Select >', 'tbc', 'n/a', '-'); it counts as empty.",
+         "'{value}' in {field} counts as empty."),
+    Code("value-not-allowed", "Value not in the allowed list", E,
+         "The value is not one of the choices the template allows.",
+         "{field} is '{value}'; allowed: {allowed}."),
+    Code("date-unreadable", "Date cannot be read", W,
+         "The text is not a date xlperf can read. Use dd/mm/yyyy.",
+         "{field} '{value}' is not a date: {detail}. Use dd/mm/yyyy."),
+    Code("date-as-text", "Date typed as text", W,
+         "A date cell of an xlperf template holds text. xlperf reads it, but Excel cannot sort "
+         "it and the template's RAG formula cannot use it.",
+         "{field} '{value}' is text; read as {date}. Type a real date (dd/mm/yyyy)."),
+    Code("date-impossible", "Impossible date", E,
+         "The date does not exist (e.g. 31/02/2025).",
+         "{field} '{value}' is not a real date. Correct it (dd/mm/yyyy)."),
+    Code("date-month-first", "Date valid only month-first", E,
+         "The date is only valid if read month first (US order). xlperf never guesses.",
+         "{field} '{value}' is only valid month-first ({detail}). Write it day first, "
+         "dd/mm/yyyy."),
+    Code("date-ambiguous-year", "Date with an unclear year", W,
+         "The year of the date cannot be placed with confidence.",
+         "{field} '{value}': {detail}. Write the year in full."),
+    Code("period-unreadable", "Reporting period cannot be read", W,
+         "The reporting period is not a form xlperf knows.",
+         "Period '{value}' cannot be read. Write it like '2025/26 Q1'."),
+    Code("percent-out-of-range", "Percent outside 0 to 100", E,
+         "Percent complete must be between 0% and 100%.",
+         "{field} is {value}; it must be between 0% and 100%."),
+    Code("number-unreadable", "Number cannot be read", E,
+         "A numeric cell holds text that is not a number.",
+         "{field} '{value}' is not a number."),
+    Code("rag-unknown", "RAG value not recognised", W,
+         "The RAG cell holds a word that is not in the RAG vocabulary.",
+         "{field} '{value}' is not a RAG rating. Use Red, Amber, Green or Complete."),
+    Code("due-before-start", "Due date before start date", E,
+         "The due date is earlier than the start date.",
+         "Due {due} is before start {start}. Correct one of them."),
+    Code("owner-missing", "Action has no owner", W,
+         "Every action needs an owner (agency or person) who is accountable for it.",
+         "Action '{action}' has no owner. Name the agency or person responsible."),
+    Code("rag-disagrees-with-dates", "Reported RAG contradicts the dates", W,
+         "The reported RAG is better than the facts allow: the action is overdue and not "
+         "complete.",
+         "Reported {reported} but due {due} had passed when the return was made and the "
+         "action is not complete (computed {computed}). Review the rating."),
+    Code("rag-not-computable", "RAG cannot be computed", N,
+         "The action has no readable due date, so xlperf cannot compute its RAG.",
+         "No readable due date for '{action}': computed RAG left blank."),
+    Code("formula-not-calculated", "Formula with no calculated value", E,
+         "The cell holds a formula that was never calculated, so its value is unknown. "
+         "xlperf never reads it as blank or 0.",
+         "{cell} holds a formula with no calculated value. Open the file in Excel or "
+         "LibreOffice, recalculate (F9), save, and send it again."),
+    Code("formula-needs-recalc", "Workbook asks to be recalculated", W,
+         "The workbook is flagged to recalculate when opened, so its saved formula results "
+         "(often zeros) may be stale.",
+         "{cell} is a formula whose saved value ({value}) may be stale: the workbook asks "
+         "to be recalculated. Open it in Excel, save, and send it again."),
+    Code("duplicate-action-id", "Duplicate action reference", E,
+         "Two actions in one return share a reference.",
+         "Action reference '{ref}' is used again (first at {first})."),
+    Code("example-row-skipped", "Example row skipped", N,
+         "A row the form marks as an example was not read as data.",
+         "Row {row} is an example row; it was not read."),
+    Code("row-rejected", "Row rejected", E,
+         "A data row could not become an action or an indicator figure; it is listed here "
+         "so nothing is lost.", "Row {row} rejected: {reason}"),
+    # --- returns and consolidation ------------------------------------------------------
+    Code("agency-missing", "Agency not stated", W,
+         "The return does not say which agency sent it; the file name is used instead.",
+         "No agency stated; using '{agency}' from the file name. Fill in the agency."),
+    Code("agency-not-member", "Agency not in the partnership list", W,
+         "The agency is not one of the members in the partnership file.",
+         "Agency '{agency}' is not in the partnership list. Check the spelling or add it."),
+    Code("period-missing", "Reporting period not stated", W,
+         "The return does not say which period it covers.",
+         "No reporting period stated. Fill in the period (e.g. 2025/26 Q1)."),
+    Code("return-superseded", "Return superseded", N,
+         "The same agency sent another return for the same period; the later one is used.",
+         "Superseded by {by} (later {reason}); its rows are not in the totals."),
+    Code("submitted-missing", "Return not submitted", W,
+         "A member agency has no return for the period.",
+         "{agency} has not submitted a return for {period}."),
+]
+
+CATALOGUE: dict[str, Code] = {c.code: c for c in _CODES}
+
+
+class Issue(BaseModel):
+    """One problem, with where it is."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    severity: Severity
+    message: str
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""
+    row: int | None = None  # 1-based sheet row
+
+    def as_dict(self) -> dict[str, object]:
+        return self.model_dump(mode="json")
+
+
+@dataclass(frozen=True)
+class Where:
+    """A position in a file; rules call :meth:`issue` and never format cells themselves."""
+
+    file: str = ""
+    sheet: str = ""
+
+    @classmethod
+    def of(cls, path: Path | str, sheet: str = "") -> Where:
+        return cls(str(path), sheet)
+
+    def in_sheet(self, sheet: str) -> Where:
+        return Where(self.file, sheet)
+
+    def issue(
+        self, code: str, row: int | None = None, col: int | None = None,
+        severity: Severity | None = None, **params: object,
+    ) -> Issue:
+        """Build the issue ``code`` at 0-based (row, col); the message comes from the catalogue."""
+        spec = CATALOGUE[code]  # KeyError here means a code missing from the catalogue
+        cell = a1(row, col) if row is not None and col is not None else ""
+        params.setdefault("cell", cell or "the cell")
+        params.setdefault("row", row + 1 if row is not None else "")
+        return Issue(
+            code=code, severity=severity or spec.severity, message=spec.message.format(**params),
+            file=self.file, sheet=self.sheet, cell=cell,
+            row=row + 1 if row is not None else None,
+        )
+
+
+def count_by_severity(issues: Iterable[Issue]) -> dict[Severity, int]:
+    counts = Counter(i.severity for i in issues)
+    return {s: counts.get(s, 0) for s in Severity}
+
+
+def catalogue_markdown() -> str:
+    """The user page of issue codes, generated from the catalogue."""
+    lines = [
+        "# Issue codes",
+        "",
+        "Every problem xlperf reports has one of these codes. Generated from "
+        "`src/xlperf/issues.py` by `xlperf codes --markdown`; do not edit by hand.",
+        "",
+        "| code | severity | title | what it means |",
+        "| --- | --- | --- | --- |",
+    ]
+    for c in _CODES:
+        lines.append(f"| `{c.code}` | {c.severity} | {c.title} | {c.description} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,234 @@
+"""The one declaration of every xlperf template: sheets, columns, types, rules, help.
+
+The template writer, the template reader, the checker, the foreign-header
+matcher and the partnership-workbook writer all read these declarations, so a
+column is described once, here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from xlperf.model import Status, Strand
+from xlperf.values import Rag
+
+TEMPLATE_VERSION = 1
+MARKER_SHEET = "_xlperf"  # hidden sheet: A1 "xlperf-template", B1 kind, B2 version
+
+
+class FieldType(StrEnum):
+    TEXT = "text"
+    LONG_TEXT = "long text"
+    DATE = "date"
+    PERIOD = "period"
+    PERCENT = "percent"
+    NUMBER = "number"
+    MONEY = "money"
+    RAG = "rag"
+    CHOICE = "choice"
+    COMPUTED_RAG = "computed rag"  # written by xlperf (a formula in templates), never read
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    title: str
+    type: FieldType = FieldType.TEXT
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    help: str = ""
+    width: int = 16
+    #: header phrases other people's workbooks use for this field (lower case)
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TableSheet:
+    """A sheet holding one Excel Table whose header is row 1."""
+
+    name: str
+    table: str  # the Excel Table's name
+    fields: tuple[Field, ...]
+    help: str = ""
+    #: the field that must be filled for a row to count (its key)
+    key_field: str = ""
+
+    def field(self, key: str) -> Field:
+        return next(f for f in self.fields if f.key == key)
+
+
+@dataclass(frozen=True)
+class FormSheet:
+    """A sheet of labelled cells: the label in column A, the value in column B, from row 3."""
+
+    name: str
+    fields: tuple[Field, ...]
+    help: str = ""
+    first_row: int = 2  # 0-based row of the first field
+
+
+Sheet = TableSheet | FormSheet
+
+
+@dataclass(frozen=True)
+class Template:
+    kind: str
+    title: str
+    sheets: tuple[Sheet, ...]
+    purpose: str
+    version: int = TEMPLATE_VERSION
+
+    def sheet(self, name: str) -> Sheet:
+        return next(s for s in self.sheets if s.name == name)
+
+
+STRANDS = tuple(s.value for s in Strand)
+STATUSES = tuple(s.value for s in Status)
+RAGS = (Rag.RED.value, Rag.AMBER.value, Rag.GREEN.value, Rag.COMPLETE.value)
+
+# --- fields: each said once ---------------------------------------------------------------
+REF = Field("ref", "Ref", help="Action number from the plan, e.g. 1.3.", width=8,
+            aliases=("ref", "ref.", "no.", "no", "id", "action id", "action no", "action ref", "#"))
+OBJECTIVE = Field("objective", "Objective", FieldType.LONG_TEXT,
+                  help="The strategic objective (or outcome) this action serves.", width=30,
+                  aliases=("objective", "strategic objective", "outcome", "priority", "aim"))
+STRAND = Field("strand", "4P strand", FieldType.CHOICE, choices=STRANDS,
+               help="Pursue, Prevent, Protect or Prepare.", width=11,
+               aliases=("4p", "4p strand", "strand", "pillar", "theme"))
+ACTION = Field("action", "Action", FieldType.LONG_TEXT, required=True,
+               help="What will be done, in one sentence.", width=40,
+               aliases=("action", "actions", "activity", "task", "project name", "project",
+                        "deliverable", "milestone", "what"))
+OWNER = Field("owner", "Owner", required=True,
+              help="The agency or person accountable for the action.", width=16,
+              aliases=("owner", "lead", "responsible", "lead agency", "lead officer",
+                       "responsible officer", "who", "action owner"))
+START = Field("start", "Start", FieldType.DATE, help="Start date, dd/mm/yyyy.", width=12,
+              aliases=("start", "start date"))
+DUE = Field("due", "Due", FieldType.DATE, required=True,
+            help="Due date, dd/mm/yyyy. A month or quarter (e.g. 'Q3 2025/26') is read as its "
+                 "last day, but a real date is better.", width=12,
+            aliases=("due", "due date", "deadline", "timescale", "timescales", "target date",
+                     "completion date", "end date", "by when", "date due"))
+STATUS = Field("status", "Status", FieldType.CHOICE, choices=STATUSES,
+               help="Not started, In progress, On hold, Complete or Cancelled.", width=13,
+               aliases=("status", "delivery status", "project delivery status",
+                        "current status"))
+PROGRESS = Field("progress", "% complete", FieldType.PERCENT,
+                 help="How much is done, 0% to 100%.", width=11,
+                 aliases=("% complete", "percent complete", "progress", "% progress",
+                          "% done", "percentage complete"))
+REPORTED_RAG = Field("reported_rag", "Reported RAG", FieldType.RAG, choices=RAGS,
+                     help="Your rating: Red (behind), Amber (at risk), Green (on track), "
+                          "Complete.", width=13,
+                     aliases=("rag", "rag status", "rag rating", "reported rag", "rating",
+                              "on track", "delivery (rag)", "dca", "delivery confidence"))
+COMPUTED_RAG = Field("computed_rag", "Computed RAG", FieldType.COMPUTED_RAG,
+                     help="Worked out from the dates and progress; do not type here.",
+                     width=13)
+OUTPUTS = Field("outputs", "Expected outputs", FieldType.LONG_TEXT,
+                help="What the action will produce (e.g. 200 staff trained).", width=24,
+                aliases=("outputs", "expected outputs", "output"))
+OUTCOMES = Field("outcomes", "Expected outcomes", FieldType.LONG_TEXT,
+                 help="The change it should bring about.", width=24,
+                 aliases=("outcomes", "expected outcomes", "intended outcome"))
+COMMENT = Field("comment", "Comment", FieldType.LONG_TEXT,
+                help="Progress this period, problems, next steps. Aggregate facts only: "
+                     "no names of victims.", width=36,
+                aliases=("comment", "comments", "commentary", "update", "progress update",
+                         "notes", "narrative"))
+
+ACTION_FIELDS = (REF, OBJECTIVE, STRAND, ACTION, OWNER, START, DUE, STATUS, PROGRESS,
+                 REPORTED_RAG, COMPUTED_RAG, OUTPUTS, OUTCOMES, COMMENT)
+
+INDICATOR_FIELDS = (
+    Field("indicator", "Indicator", required=True,
+          help="The indicator's name as in the partnership's framework.", width=36,
+          aliases=("indicator", "kpi", "measure", "indicator name", "performance indicator",
+                   "output", "metric")),
+    Field("breakdown", "Breakdown", help="Optional: e.g. 'Labour exploitation / Male / Adult'.",
+          width=28, aliases=("breakdown", "disaggregation", "category")),
+    Field("value", "Value", FieldType.NUMBER, help="The figure for this period.", width=10,
+          aliases=("value", "actual", "achieved", "result", "total to date",
+                   "achieved up to now", "this period")),
+    Field("numerator", "Numerator", FieldType.NUMBER,
+          help="For a proportion: how many met the measure.", width=11),
+    Field("denominator", "Denominator", FieldType.NUMBER,
+          help="For a proportion: out of how many.", width=12),
+    Field("target", "Target", FieldType.NUMBER, help="The target for this period, if any.",
+          width=10, aliases=("target", "annual target", "target value")),
+    Field("baseline", "Baseline", FieldType.NUMBER, width=10, aliases=("baseline",),
+          help="The starting value, if known."),
+    Field("indicator_rag", "RAG", FieldType.RAG, choices=RAGS, width=10,
+          help="Your rating against the target, if you give one.",
+          aliases=("rag", "rag status", "on track", "rating")),
+    Field("indicator_comment", "Comment", FieldType.LONG_TEXT, width=36,
+          help="What lies behind the figure. Aggregate facts only.",
+          aliases=("comment", "comments", "notes", "means of verification")),
+)
+
+FINANCE_FIELDS = (
+    Field("line", "Budget line", required=True, width=30, help="e.g. Staff, Training.",
+          aliases=("budget line", "line", "item", "cost heading")),
+    Field("budget", "Budget", FieldType.MONEY, width=12, help="Budget for the year, £."),
+    Field("income", "Income", FieldType.MONEY, width=12, help="Grant income received, £."),
+    Field("expenditure", "Expenditure", FieldType.MONEY, width=12, help="Spent to date, £."),
+    Field("finance_comment", "Comment", FieldType.LONG_TEXT, width=36,
+          help="Explain any variance."),
+)
+
+COVER_FIELDS = (
+    Field("agency", "Agency", required=True, width=30,
+          help="Your agency's name, as in the partnership list."),
+    Field("period", "Period", FieldType.PERIOD, required=True,
+          help="The quarter this return covers, e.g. 2025/26 Q1."),
+    Field("submitted_by", "Submitted by", required=True,
+          help="Your role (e.g. Agency SPOC). No personal email or phone needed."),
+    Field("submitted_on", "Submitted on", FieldType.DATE, required=True,
+          help="Today's date, dd/mm/yyyy."),
+)
+
+NARRATIVE_FIELDS = (
+    Field("progress", "Progress", FieldType.LONG_TEXT, help="What went well this period."),
+    Field("problems", "Problems", FieldType.LONG_TEXT,
+          help="What got in the way, and what you did about it."),
+    Field("priorities", "Priorities", FieldType.LONG_TEXT, help="What comes next period."),
+    Field("points_for_action", "Points for action", FieldType.LONG_TEXT,
+          help="What you need from the partnership or the board."),
+)
+
+ACTIONS_SHEET = TableSheet("Actions", "Actions", ACTION_FIELDS, key_field="action",
+                           help="One row per action your agency owns or contributes to.")
+INDICATORS_SHEET = TableSheet("Indicators", "Indicators", INDICATOR_FIELDS,
+                              key_field="indicator",
+                              help="One row per figure. Use Breakdown for parts of a total.")
+FINANCE_SHEET = TableSheet("Finance", "Finance", FINANCE_FIELDS, key_field="line",
+                           help="Funded providers only: income and spend against budget.")
+
+ACTION_PLAN = Template(
+    kind="action-plan",
+    title="Partnership action plan",
+    purpose="The partnership's actions against its strategic objectives, with owners, dates "
+            "and RAG ratings.",
+    sheets=(ACTIONS_SHEET,),
+)
+MONITORING_RETURN = Template(
+    kind="monitoring-return",
+    title="Agency monitoring return",
+    purpose="One agency's quarterly return to the partnership: updates to its actions, its "
+            "figures, and the 4Ps narrative (Progress, Problems, Priorities, Points for action).",
+    sheets=(
+        FormSheet("Return", COVER_FIELDS, help="Who is sending this return, and for when."),
+        ACTIONS_SHEET,
+        INDICATORS_SHEET,
+        FormSheet("Narrative", NARRATIVE_FIELDS,
+                  help="The 4Ps: Progress, Problems, Priorities, Points for action."),
+        FINANCE_SHEET,
+    ),
+)
+TEMPLATES = {t.kind: t for t in (ACTION_PLAN, MONITORING_RETURN)}
+
+#: header vocabularies for other people's workbooks, built from the fields' aliases
+FOREIGN_ACTION_FIELDS = tuple(f for f in ACTION_FIELDS if f.aliases)
+FOREIGN_INDICATOR_FIELDS = tuple(f for f in INDICATOR_FIELDS if f.aliases)

@@ -1,0 +1,1 @@
+"""Writers: templates, the partnership workbook, RAG-updated plans. All writes are atomic."""

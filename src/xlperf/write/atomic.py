@@ -1,0 +1,52 @@
+"""Atomic output: write to a temporary file beside the target, then rename over it."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+
+class OutputError(Exception):
+    """The output cannot be written where the user asked (their situation, not a bug)."""
+
+
+def lock_file_for(path: Path) -> Path | None:
+    """An Excel (~$name) or LibreOffice (.~lock.name#) lock file beside ``path``, if any."""
+    for candidate in (path.with_name("~$" + path.name), path.with_name(f".~lock.{path.name}#")):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def check_output(path: Path, inputs: list[Path] | None = None) -> None:
+    """Refuse to overwrite an input, or a file that is open in Excel or LibreOffice."""
+    target = path.resolve()
+    for source in inputs or []:
+        if source.resolve() == target:
+            raise OutputError(f"The output {path} is one of the inputs; choose another name.")
+    lock = lock_file_for(path)
+    if lock is not None:
+        raise OutputError(
+            f"{path} is open in Excel or LibreOffice (lock file {lock.name} beside it). "
+            "Close it and run again, or write to another file with -o."
+        )
+    if not path.parent.exists():
+        raise OutputError(f"The folder {path.parent} does not exist.")
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it over ``path`` only on success."""
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix + ".tmp",
+                                    dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()

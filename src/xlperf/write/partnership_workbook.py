@@ -1,0 +1,258 @@
+"""Write the consolidated partnership workbook (xlsxwriter: new file, native tables and charts).
+
+Sheets: Summary, Actions, Indicators, Narrative, Submissions, Issues. Partner
+text is always written as text (never a formula or a link), dates as dates,
+numbers as numbers; the file appears only when complete (atomic rename).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from xlperf import __version__
+from xlperf.consolidate import RAG_ORDER, Consolidation, Row
+from xlperf.model import Action, IndicatorValue
+from xlperf.values import DateValue
+from xlperf.write.atomic import atomic_path
+from xlperf.write.style import WORKBOOK_OPTIONS, Formats, add_rag_colours, print_setup
+
+Value = str | float | int | datetime | None
+
+
+def write_partnership_workbook(data: Consolidation, path: Path) -> None:
+    with atomic_path(path) as tmp:
+        book = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+        book.set_properties({"title": "Partnership performance", "author": f"xlperf {__version__}",
+                             "created": datetime.combine(data.as_of, datetime.min.time())})
+        fmt = Formats(book)
+        summary = book.add_worksheet("Summary")
+        _actions(book, fmt, data)
+        _indicators(book, fmt, data)
+        _narrative(book, fmt, data)
+        _submissions(book, fmt, data)
+        _issues(book, fmt, data)
+        _summary(book, summary, fmt, data)
+        summary.activate()
+        book.close()
+
+
+Column = tuple[str, int, str]  # title, width, kind (text, wrap, date, number, percent, rag)
+
+
+def _table(book: Any, fmt: Formats, name: str, columns: Sequence[Column],
+           rows: Sequence[Sequence[Value]]) -> Any:
+    sheet = book.add_worksheet(name)
+    last = max(len(rows), 1)
+    sheet.add_table(0, 0, last, len(columns) - 1, {
+        "name": name.replace(" ", ""), "style": "Table Style Light 9",
+        "columns": [{"header": title, "header_format": fmt.header} for title, _, _ in columns]})
+    kinds = {"date": fmt.date, "percent": fmt.percent, "number": fmt.number,
+             "wrap": fmt.wrap}
+    for c, (_, width, kind) in enumerate(columns):
+        sheet.set_column(c, c, width, kinds.get(kind, fmt.text))
+        if kind == "rag":
+            add_rag_colours(sheet, fmt, 1, c, last)
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            _write(sheet, fmt, r, c, value, columns[c][2])
+    sheet.freeze_panes(1, 0)
+    print_setup(sheet)
+    return sheet
+
+
+def _write(sheet: Any, fmt: Formats, r: int, c: int, value: Value, kind: str) -> None:
+    if value is None or value == "":
+        return
+    if isinstance(value, datetime):
+        sheet.write_datetime(r, c, value, fmt.date)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        sheet.write_number(r, c, value / 100 if kind == "percent" else value)
+    else:
+        sheet.write_string(r, c, str(value))
+
+
+def _date(value: DateValue | None) -> Value:
+    """A day-precision date as a real date; a month or quarter as its label."""
+    if value is None:
+        return None
+    if value.precision == "day":
+        return datetime(value.start.year, value.start.month, value.start.day)
+    return value.label
+
+
+ACTION_COLUMNS: list[Column] = [
+    ("Agency", 18, "text"), ("Period", 10, "text"), ("Ref", 6, "text"),
+    ("Objective", 28, "wrap"), ("Strand", 9, "text"), ("Action", 40, "wrap"),
+    ("Owner", 16, "text"), ("Start", 11, "date"), ("Due", 11, "date"),
+    ("Due as written", 14, "text"), ("Status", 12, "text"), ("Progress", 9, "percent"),
+    ("Reported RAG", 12, "rag"), ("Computed RAG", 12, "rag"), ("Disagree", 9, "text"),
+    ("Comment", 40, "wrap"), ("Source file", 30, "text"), ("Source sheet", 14, "text"),
+    ("Source row", 8, "number"),
+]
+
+
+def _action_row(row: Row, data: Consolidation) -> list[Value]:
+    a = row.item
+    assert isinstance(a, Action)
+    src = a.source
+    reported = a.reported_rag.value if a.reported_rag else ""
+    computed = a.computed_rag.value if a.computed_rag else ""
+    differ = "Yes" if reported and computed and _rag3(reported) != _rag3(computed) else ""
+    return [row.agency, row.period, a.ref, a.objective, a.strand.value if a.strand else "",
+            a.text, a.owner, _date(a.start), _date(a.due), a.due_text,
+            a.status.value if a.status else "", a.progress, reported, computed, differ,
+            a.comment, Path(src.file).name if src else "", src.sheet if src else "",
+            src.row if src else None]
+
+
+def _rag3(word: str) -> str:
+    return {"Amber/Red": "Amber", "Amber/Green": "Amber", "Complete": "Green"}.get(word, word)
+
+
+def _actions(book: Any, fmt: Formats, data: Consolidation) -> None:
+    rows = [_action_row(r, data) for r in data.actions]
+    _table(book, fmt, "Actions", ACTION_COLUMNS, rows)
+
+
+INDICATOR_COLUMNS: list[Column] = [
+    ("Agency", 18, "text"), ("Period", 10, "text"), ("Indicator", 40, "wrap"),
+    ("Breakdown", 20, "text"), ("Value", 10, "number"), ("Value as written", 16, "wrap"),
+    ("Numerator", 10, "number"), ("Denominator", 11, "number"), ("Target", 10, "number"),
+    ("Baseline", 10, "number"), ("Reported RAG", 12, "rag"), ("Comment", 30, "wrap"),
+    ("Source file", 30, "text"), ("Source sheet", 14, "text"), ("Source cell", 9, "text"),
+]
+
+
+def _indicator_row(row: Row) -> list[Value]:
+    v = row.item
+    assert isinstance(v, IndicatorValue)
+    src = v.source
+    return [row.agency, row.period, v.indicator, v.breakdown, v.value, v.text, v.numerator,
+            v.denominator, v.target, v.baseline,
+            v.reported_rag.value if v.reported_rag else "", v.comment,
+            Path(src.file).name if src else "", src.sheet if src else "", src.cell if src else ""]
+
+
+def _indicators(book: Any, fmt: Formats, data: Consolidation) -> None:
+    _table(book, fmt, "Indicators", INDICATOR_COLUMNS, [_indicator_row(r) for r in data.indicators])
+
+
+def _narrative(book: Any, fmt: Formats, data: Consolidation) -> None:
+    columns: list[Column] = [("Agency", 18, "text"), ("Period", 10, "text"),
+                             ("Progress", 45, "wrap"), ("Problems", 45, "wrap"),
+                             ("Priorities", 45, "wrap"), ("Points for action", 45, "wrap"),
+                             ("Source file", 30, "text")]
+    rows = [[agency, period, n.progress, n.problems, n.priorities, n.points_for_action,
+             Path(file).name] for agency, period, n, file in data.narratives]
+    _table(book, fmt, "Narrative", columns, rows)
+
+
+def _submissions(book: Any, fmt: Formats, data: Consolidation) -> None:
+    columns: list[Column] = [
+        ("Agency", 20, "text"), ("Period", 10, "text"), ("File", 40, "text"),
+        ("Status", 20, "text"), ("Errors", 7, "number"), ("Warnings", 9, "number"),
+        ("Rows in", 8, "number"), ("Rows out", 9, "number"), ("Rows rejected", 9, "number"),
+        ("Note", 50, "wrap"), ("Content hash (SHA-256)", 20, "text")]
+    rows: list[list[Value]] = [
+        [s.agency, s.period, s.file, s.status.value, s.errors, s.warnings, s.rows_in,
+         s.rows_out, s.rows_rejected, s.note, s.sha256] for s in data.submissions]
+    rows += [[agency, period, "", "not submitted", None, None, None, None, None,
+              "Member agency with no return for the period.", ""]
+             for agency, period in data.missing]
+    _table(book, fmt, "Submissions", columns, rows)
+
+
+def _issues(book: Any, fmt: Formats, data: Consolidation) -> None:
+    columns: list[Column] = [("File", 36, "text"), ("Sheet", 16, "text"), ("Cell", 7, "text"),
+                             ("Row", 6, "number"), ("Code", 24, "text"),
+                             ("Severity", 9, "text"), ("Message", 80, "wrap")]
+    rows: list[list[Value]] = [[i.file, i.sheet, i.cell, i.row, i.code, i.severity.value,
+                                i.message] for i in data.issues]
+    _table(book, fmt, "Issues", columns, rows)
+
+
+def _summary(book: Any, sheet: Any, fmt: Formats, data: Consolidation) -> None:
+    name = data.partnership.name if data.partnership else "Partnership"
+    sheet.set_column(0, 0, 28)
+    sheet.set_column(1, 8, 11)
+    sheet.write_string(0, 0, f"{name}: performance summary", fmt.title)
+    facts = [("As of", data.as_of.strftime("%d/%m/%Y")),
+             ("Latest period", data.period or "(not stated)"),
+             ("RAG rule", data.rules.describe()), ("Rule set", data.rules.source),
+             ("Returns used", str(sum(1 for s in data.submissions
+                                      if s.status.value.startswith("accepted")))),
+             ("Actions counted", f"{len(data.current_actions())} (latest period; "
+                                 f"{len(data.actions)} rows in all periods)"),
+             ("Indicator figures", str(len(data.indicators)))]
+    for i, (label, value) in enumerate(facts, start=2):
+        sheet.write_string(i, 0, label, fmt.bold)
+        sheet.write_string(i, 1, value)
+    row = 2 + len(facts) + 1
+    chart_row = 2
+    for key, title in (("strand", "Computed RAG by 4P strand"),
+                       ("subgroup", "Computed RAG by sub-group"),
+                       ("agency", "Computed RAG by agency")):
+        row, first, last = _rag_block(sheet, fmt, row, title, data.rag_counts(key))
+        if last >= first:
+            _chart(book, sheet, title, first, last, chart_row)
+            chart_row += 18
+        row += 2
+    _submitted_block(sheet, fmt, row, data)
+    print_setup(sheet, header_rows=0)
+
+
+def _rag_block(sheet: Any, fmt: Formats, row: int, title: str,
+               counts: dict[str, Any]) -> tuple[int, int, int]:
+    sheet.write_string(row, 0, title, fmt.subtitle)
+    row += 1
+    sheet.write_string(row, 0, "Group", fmt.header)
+    for c, word in enumerate(RAG_ORDER, start=1):
+        sheet.write_string(row, c, word, fmt.rag.get(word, fmt.header))
+    sheet.write_string(row, len(RAG_ORDER) + 1, "Total", fmt.header)
+    first = row + 1
+    for name, counter in counts.items():
+        row += 1
+        sheet.write_string(row, 0, name)
+        for c, word in enumerate(RAG_ORDER, start=1):
+            sheet.write_number(row, c, counter.get(word, 0))
+        sheet.write_number(row, len(RAG_ORDER) + 1, sum(counter.values()))
+    return row + 1, first, row
+
+
+def _chart(book: Any, sheet: Any, title: str, first: int, last: int, at_row: int) -> None:
+    from xlperf.write.style import RAG_COLOURS
+
+    chart = book.add_chart({"type": "bar", "subtype": "stacked"})
+    for c, word in enumerate(RAG_ORDER, start=1):
+        fill = RAG_COLOURS.get(word, ("#BBBBBB", "#000000"))[0]
+        chart.add_series({"name": ["Summary", first - 1, c],
+                          "categories": ["Summary", first, 0, last, 0],
+                          "values": ["Summary", first, c, last, c],
+                          "fill": {"color": fill}, "border": {"color": "#333333"}})
+    chart.set_title({"name": title})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 620, "height": 330})
+    sheet.insert_chart(at_row, 10, chart)
+
+
+def _submitted_block(sheet: Any, fmt: Formats, row: int, data: Consolidation) -> None:
+    sheet.write_string(row, 0, f"Returns for {data.period or 'the latest period'}", fmt.subtitle)
+    row += 1
+    for c, title in enumerate(("Agency", "Submitted")):
+        sheet.write_string(row, c, title, fmt.header)
+    sent = sorted({s.agency for s in data.submissions if s.period == data.period
+                   and s.status.value.startswith("accepted")})
+    entries: list[tuple[str, str]] = [(a, "Yes") for a in sent]
+    entries += [(a, "No") for a, _ in data.missing]
+    for agency, flag in entries:
+        row += 1
+        sheet.write_string(row, 0, agency)
+        sheet.write_string(row, 1, flag, fmt.rag["Red"] if flag == "No" else None)
+
+
+Writer = Callable[[Consolidation, Path], None]

@@ -1,0 +1,191 @@
+"""Regenerate the example partnership's returns in src/xlperf/examples/returns/.
+
+    python tools/make_examples.py
+
+Fictitious agencies and figures; the mistakes real returns have are put in on purpose
+(see MISTAKES below). Every return is made from the monitoring-return template.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+from xlperf.rag import load_rules
+from xlperf.schema import MONITORING_RETURN
+from xlperf.write.templates import Fill, write_template
+
+OUT = Path(__file__).resolve().parents[1] / "src" / "xlperf" / "examples" / "returns"
+
+MISTAKES = """
+police Q2: action 1.2 overdue (due 30/09/2025, 60%) but reported Green
+council Q2: action 2.3 has no owner
+nhs Q2: due dates typed as text ('Sept 2025', 'Q4 2025/26')
+haven Q2: owner left as the placeholder 'tbc'; status left as '< Select >'
+glaa Q2: sent twice; the second copy (submitted later) corrects a figure
+fire Q1: an impossible due date '31/09/2025' and 120% complete
+"""
+
+O1 = "Offenders are identified, disrupted and brought to justice"
+O2 = "Frontline staff in every agency can spot and report exploitation"
+O3 = "Victims are safe and supported from first contact to recovery"
+O4 = "The partnership is ready to respond to new and emerging threats"
+
+
+def act(ref, objective, strand, text, owner, start, due, status, progress, rag, comment=""):
+    return {"ref": ref, "objective": objective, "strand": strand, "action": text,
+            "owner": owner, "start": start, "due": due, "status": status,
+            "progress": progress, "reported_rag": rag, "comment": comment}
+
+
+def fig(name, value, breakdown="", target=None, numerator=None, denominator=None):
+    return {"indicator": name, "breakdown": breakdown, "value": value, "target": target,
+            "numerator": numerator, "denominator": denominator}
+
+
+def d(day, month, year):
+    return date(year, month, day)
+
+
+NARR = {
+    "progress": "Joint visits with partners went ahead as planned; referrals are up on "
+                "last quarter.",
+    "problems": "Staff turnover slowed the training programme; cover arranged from October.",
+    "priorities": "Finish the training roll-out and agree the data-sharing protocol.",
+    "points_for_action": "Board to confirm funding for the second year of the hub.",
+}
+
+
+def police(q):
+    q2 = q == 2
+    return [
+        act("1.1", O1, "Pursue", "Run two multi-agency days of action at car washes and nail bars",
+            "Northshire Police", d(1, 4, 2025), d(31, 3, 2026), "In progress",
+            50 if q2 else 25, "Green", "First day of action held in September."),
+        act("1.2", O1, "Pursue", "Set up a modern slavery intelligence cell",
+            "Northshire Police", d(1, 4, 2025), d(30, 9, 2025), "In progress",
+            60 if q2 else 40, "Green", "Analyst post advertised."),
+        act("1.3", O4, "Prepare", "Write the partnership's operational response plan",
+            "Northshire Police", d(1, 5, 2025), d(31, 10, 2025), "In progress",
+            50 if q2 else 10, "Amber"),
+    ], [fig("Modern slavery crimes recorded", 14 if q2 else 11, target=12),
+        fig("NRM referrals made", 9 if q2 else 6, "Labour exploitation"),
+        fig("NRM referrals made", 5 if q2 else 4, "Sexual exploitation"),
+        fig("NRM referrals made", 3 if q2 else 2, "Criminal exploitation"),
+        fig("NRM referrals made", 17 if q2 else 12, "Total")]
+
+
+def council(q):
+    q2 = q == 2
+    return [
+        act("2.1", O2, "Prevent", "Train 300 frontline council staff to spot exploitation",
+            "Northshire County Council", d(1, 4, 2025), d(31, 3, 2026), "In progress",
+            55 if q2 else 30, "Green"),
+        act("2.2", O3, "Protect", "Publish the adult safeguarding referral pathway",
+            "Northshire County Council", d(1, 4, 2025), d(30, 6, 2025), "Complete", 100,
+            "Complete", "Published on the council website."),
+        act("2.3", O2, "Prevent", "Add modern slavery clauses to council contracts",
+            "" if q2 else "Procurement team", d(1, 6, 2025), d(31, 1, 2026), "In progress",
+            20 if q2 else 5, "Amber"),
+    ], [fig("Frontline staff trained", 165 if q2 else 90, target=150),
+        fig("Contracts with modern slavery clauses", 4 if q2 else 1)]
+
+
+def nhs(q):
+    q2 = q == 2
+    return [
+        act("3.1", O2, "Prevent", "Add modern slavery to mandatory safeguarding training",
+            "Northshire Health NHS Foundation Trust", d(1, 4, 2025),
+            "Sept 2025" if q2 else d(30, 9, 2025), "In progress", 80 if q2 else 40, "Green"),
+        act("3.2", O3, "Protect", "Agree a pathway for patients disclosing exploitation in A&E",
+            "Northshire Health NHS Foundation Trust", d(1, 6, 2025),
+            "Q4 2025/26" if q2 else d(31, 3, 2026), "Not started", 0, "Amber"),
+    ], [fig("Staff completing modern slavery training", None, numerator=1240 if q2 else 610,
+            denominator=4100),
+        fig("Safeguarding referrals mentioning exploitation", 7 if q2 else 5)]
+
+
+def haven(q):
+    q2 = q == 2
+    return [
+        act("4.1", O3, "Protect", "Offer pre-NRM support within 48 hours of referral",
+            "tbc" if q2 else "Haven Pathways", d(1, 4, 2025), d(31, 3, 2026),
+            "< Select >" if q2 else "In progress", 50 if q2 else 25, "Green"),
+        act("4.2", O3, "Protect", "Open two emergency bed spaces for survivors",
+            "Haven Pathways", d(1, 4, 2025), d(31, 12, 2025), "In progress",
+            50, "Amber", "One bed space open; second delayed by repairs."),
+    ], [fig("Survivors supported before NRM decision", 11 if q2 else 8, target=10),
+        fig("Survivors supported before NRM decision", 7 if q2 else 5, "Adult"),
+        fig("Survivors supported before NRM decision", 4 if q2 else 3, "Minor")]
+
+
+def glaa(q, corrected=False):
+    q2 = q == 2
+    return [
+        act("5.1", O1, "Pursue", "Joint inspections of labour providers in agriculture",
+            "GLAA", d(1, 4, 2025), d(31, 3, 2026), "In progress", 50 if q2 else 25, "Green"),
+        act("5.2", O2, "Prevent", "Brief growers on labour exploitation before the harvest",
+            "GLAA", d(1, 4, 2025), d(31, 7, 2025), "Complete", 100, "Complete"),
+    ], [fig("Labour provider inspections", (8 if corrected else 6) if q2 else 4, target=6)]
+
+
+def fire(q):
+    q2 = q == 2
+    return [
+        act("6.1", O2, "Prevent", "Add exploitation indicators to safe and well visits",
+            "Northshire Fire and Rescue Service", d(1, 4, 2025),
+            "31/09/2025" if not q2 else d(30, 11, 2025), "In progress",
+            120 if not q2 else 70, "Green"),
+        act("6.2", O4, "Prepare", "Joint exercise on a large-scale rescue of victims",
+            "Northshire Fire and Rescue Service", d(1, 7, 2025), d(28, 2, 2026), "Not started",
+            0, "Green"),
+    ], [fig("Safe and well visits with exploitation screening", 240 if q2 else 130)]
+
+
+AGENCIES = {
+    "police": ("Northshire Police", police),
+    "council": ("Northshire County Council", council),
+    "nhs": ("Northshire Health NHS Foundation Trust", nhs),
+    "haven": ("Haven Pathways", haven),
+    "glaa": ("GLAA", glaa),
+    "fire": ("Northshire Fire and Rescue Service", fire),
+}
+PERIODS = {1: ("2025/26 Q1", d(11, 7, 2025)), 2: ("2025/26 Q2", d(10, 10, 2025))}
+
+
+def write_return(name: str, agency: str, period: str, submitted: date, actions, figures,
+                 finance=None) -> Path:
+    fill = Fill(forms={"agency": agency, "period": period, "submitted_by": "Agency SPOC",
+                       "submitted_on": submitted, **NARR},
+                tables={"Actions": actions, "Indicators": figures,
+                        "Finance": finance or []})
+    path = OUT / name
+    write_template(MONITORING_RETURN, path, load_rules(), fill)
+    return path
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    for old in OUT.glob("*.xlsx"):
+        old.unlink()
+    for key, (agency, make) in AGENCIES.items():
+        for q, (period, submitted) in PERIODS.items():
+            actions, figures = make(q)
+            finance = None
+            if key == "haven":
+                finance = [{"line": "Support workers", "budget": 48000, "income": 24000,
+                            "expenditure": 22150 if q == 2 else 11020},
+                           {"line": "Emergency accommodation", "budget": 20000,
+                            "income": 10000, "expenditure": 6400 if q == 2 else 2100}]
+            write_return(f"{key}_2025-26_Q{q}.xlsx", agency, period, submitted, actions,
+                         figures, finance)
+    actions, figures = glaa(2, corrected=True)
+    path = write_return("glaa_2025-26_Q2_resent.xlsx", "GLAA", PERIODS[2][0], d(13, 10, 2025),
+                        actions, figures)
+    os.utime(path, (1760400000, 1760400000))
+    print(f"Wrote {len(list(OUT.glob('*.xlsx')))} returns to {OUT}")
+
+
+if __name__ == "__main__":
+    main()
