@@ -77,12 +77,18 @@ def _write(sheet: Any, fmt: Formats, r: int, c: int, value: Value, kind: str) ->
 
 
 def _date(value: DateValue | None) -> Value:
-    """A day-precision date as a real date; a month or quarter as its label."""
+    """A date as a real date; a month or quarter as its last day (its label goes beside it)."""
     if value is None:
         return None
-    if value.precision == "day":
-        return datetime(value.start.year, value.start.month, value.start.day)
-    return value.label
+    day = value.start if value.precision == "day" else value.end
+    return datetime(day.year, day.month, day.day)
+
+
+def _precision(value: DateValue | None, written: str) -> str:
+    """What to show in 'Due as written': unreadable text, or the month/quarter meant."""
+    if written:
+        return written
+    return value.label if value is not None and value.precision != "day" else ""
 
 
 ACTION_COLUMNS: list[Column] = [
@@ -104,7 +110,7 @@ def _action_row(row: Row, data: Consolidation) -> list[Value]:
     computed = a.computed_rag.value if a.computed_rag else ""
     differ = "Yes" if reported and computed and _rag3(reported) != _rag3(computed) else ""
     return [row.agency, row.period, a.ref, a.objective, a.strand.value if a.strand else "",
-            a.text, a.owner, _date(a.start), _date(a.due), a.due_text,
+            a.text, a.owner, _date(a.start), _date(a.due), _precision(a.due, a.due_text),
             a.status.value if a.status else "", a.progress, reported, computed, differ,
             a.comment, Path(src.file).name if src else "", src.sheet if src else "",
             src.row if src else None]

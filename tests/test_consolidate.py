@@ -1,0 +1,150 @@
+"""The main job on the example partnership: RAG counts, issues at cells, nothing lost."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from xlperf.cli import run_consolidation
+from xlperf.consolidate import Consolidation, FileStatus
+from xlperf.partnership import load_partnership
+from xlperf.rag import load_rules
+from xlperf.schema import TEMPLATES
+from xlperf.write.templates import Fill, write_template
+
+AS_OF = date(2025, 10, 14)
+RULES = load_rules()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Consolidation, Path]:
+    from tests.conftest import EXAMPLES
+
+    out = tmp_path_factory.mktemp("demo") / "partnership.xlsx"
+    data = run_consolidation([EXAMPLES / "returns"], out, AS_OF, RULES,
+                             load_partnership(EXAMPLES / "partnership.toml"))
+    return data, out
+
+
+def _sheet(path: Path, name: str) -> list[list[object]]:
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).to_python()
+
+
+def test_computed_rag_counts_by_strand_for_the_latest_quarter(demo) -> None:
+    data, _ = demo
+    counts = {k: dict(v) for k, v in data.rag_counts("strand").items()}
+    assert counts == {
+        "Pursue": {"Green": 2, "Red": 1},
+        "Prevent": {"Green": 3, "Red": 1, "Complete": 1},
+        "Protect": {"Green": 3, "Complete": 1},
+        "Prepare": {"Amber": 1, "Green": 1},
+    }
+    by_group = {k: sum(v.values()) for k, v in data.rag_counts("subgroup").items()}
+    assert by_group == {"Pursue and Prevent": 8, "Protect and Prepare": 6}
+
+
+def test_issue_codes_at_the_cells_where_the_mistakes_are(demo) -> None:
+    data, _ = demo
+    found = {(Path(i.file).name, i.sheet, i.cell, i.code) for i in data.issues}
+    for expected in [
+        ("police_2025-26_Q2.xlsx", "Actions", "J3", "rag-disagrees-with-dates"),
+        ("council_2025-26_Q2.xlsx", "Actions", "E4", "owner-missing"),
+        ("nhs_2025-26_Q2.xlsx", "Actions", "G2", "date-as-text"),
+        ("haven_2025-26_Q2.xlsx", "Actions", "E2", "placeholder-in-required"),
+        ("haven_2025-26_Q2.xlsx", "Actions", "H2", "placeholder-left"),
+        ("fire_2025-26_Q1.xlsx", "Actions", "G2", "date-impossible"),
+        ("fire_2025-26_Q1.xlsx", "Actions", "I2", "percent-out-of-range"),
+    ]:
+        assert expected in found
+    # the police rated 1.2 Green in Q1, before it was due: no disagreement then
+    assert ("police_2025-26_Q1.xlsx", "Actions", "J3", "rag-disagrees-with-dates") not in found
+
+
+def test_duplicate_return_keeps_the_later_submission(demo) -> None:
+    data, _ = demo
+    status = {Path(s.file).name: s.status for s in data.submissions}
+    assert status["glaa_2025-26_Q2.xlsx"] is FileStatus.SUPERSEDED
+    assert status["glaa_2025-26_Q2_resent.xlsx"] is FileStatus.ACCEPTED
+    inspections = [r.item.value for r in data.indicators
+                   if r.agency == "GLAA" and r.period == "Q2 2025/26"]
+    assert inspections == [8]
+
+
+def test_missing_member_and_the_row_arithmetic(demo) -> None:
+    data, _ = demo
+    assert data.missing == [("HMRC", "Q2 2025/26")]
+    assert data.rows_in == 63
+    assert data.rows_in == data.rows_out + data.rows_rejected + data.rows_superseded
+    assert (data.rows_rejected, data.rows_superseded) == (0, 3)
+
+
+def test_partnership_workbook_sheets_and_values(demo) -> None:
+    _, out = demo
+    names = CalamineWorkbook.from_path(str(out)).sheet_names
+    assert names[:6] == ["Summary", "Actions", "Indicators", "Narrative", "Submissions",
+                         "Issues"]
+    actions = _sheet(out, "Actions")
+    header = actions[0]
+    for title in ("Agency", "Period", "Objective", "Strand", "Action", "Owner", "Due",
+                  "Status", "Progress", "Reported RAG", "Computed RAG", "Source file",
+                  "Source sheet", "Source row"):
+        assert title in header
+    col = {t: header.index(t) for t in header}
+    row = next(r for r in actions if r[col["Ref"]] == "1.2" and r[col["Period"]] == "Q2 2025/26")
+    assert (row[col["Reported RAG"]], row[col["Computed RAG"]]) == ("Green", "Red")
+    assert row[col["Due"]] == date(2025, 9, 30)  # a real date, not text
+    assert row[col["Source row"]] == 3
+    narrative = _sheet(out, "Narrative")
+    assert len(narrative) == 1 + 12
+    submissions = _sheet(out, "Submissions")
+    assert [r[0] for r in submissions if r[3] == "not submitted"] == ["HMRC"]
+
+
+def _return(path: Path, agency: str, actions: list[dict[str, object]],
+            submitted: date = date(2025, 10, 1)) -> None:
+    fill = Fill(forms={"agency": agency, "period": "2025/26 Q2", "submitted_by": "SPOC",
+                       "submitted_on": submitted},
+                tables={"Actions": actions})
+    write_template(TEMPLATES["monitoring-return"], path, RULES, fill)
+
+
+def test_nothing_lost_with_good_bad_and_duplicate_returns(tmp_path: Path) -> None:
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    good = {"action": "Train staff", "owner": "A", "due": date(2026, 1, 31)}
+    _return(folder / "a.xlsx", "Agency A", [good, good | {"action": "Audit contracts"}])
+    _return(folder / "b.xlsx", "Agency B", [good, {"owner": "B", "due": date(2026, 1, 1)},
+                                            {"action": "< Select >", "owner": "B"}])
+    _return(folder / "b_again.xlsx", "Agency B", [good], submitted=date(2025, 10, 5))
+    (folder / "broken.xlsx").write_bytes(b"this is not a workbook")
+    (folder / "~$a.xlsx").write_bytes(b"\x04user" + b" " * 50)
+    shutil.copy(folder / "a.xlsx", folder / "nested_copy_of_a.xlsx")
+    out = tmp_path / "out.xlsx"
+    data = run_consolidation([folder], out, AS_OF, RULES, None)
+    status = {Path(s.file).name: s.status for s in data.submissions}
+    assert status == {"a.xlsx": FileStatus.SUPERSEDED, "nested_copy_of_a.xlsx": FileStatus.ACCEPTED,
+                      "b.xlsx": FileStatus.SUPERSEDED, "b_again.xlsx": FileStatus.ACCEPTED,
+                      "broken.xlsx": FileStatus.REJECTED, "~$a.xlsx": FileStatus.SKIPPED}
+    # rows: a 2 + copy 2 + b 3 + b_again 1 = 8; b's two bad rows are rejected
+    assert data.rows_in == 8
+    assert data.rows_rejected == 2
+    assert data.rows_in == data.rows_out + data.rows_rejected + data.rows_superseded
+    rejected = [i for i in data.issues if i.code == "row-rejected"]
+    assert {(Path(i.file).name, i.row) for i in rejected} == {("b.xlsx", 3), ("b.xlsx", 4)}
+    assert len(_sheet(out, "Actions")) - 1 == len(data.actions) == 3
+    issues = Counter(r[4] for r in _sheet(out, "Issues")[1:])
+    assert issues["row-rejected"] == 2 and issues["file-unreadable"] == 1
+
+
+def test_output_open_in_excel_is_refused_plainly(tmp_path: Path) -> None:
+    from xlperf.cli import UsageError
+
+    out = tmp_path / "out.xlsx"
+    (tmp_path / "~$out.xlsx").write_bytes(b"lock")
+    with pytest.raises(UsageError, match="open in Excel"):
+        run_consolidation([tmp_path], out, AS_OF, RULES, None)

@@ -1,0 +1,94 @@
+"""Templates: the committed files are what the code writes; a filled template reads back."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from xlperf.extract import read_return, template_marker
+from xlperf.model import Status, Strand
+from xlperf.rag import load_rules
+from xlperf.read import read_workbook
+from xlperf.schema import TEMPLATES
+from xlperf.values import Rag
+from xlperf.write.templates import Fill, write_template
+
+ROOT = Path(__file__).resolve().parents[1]
+RULES = load_rules()
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {name: z.read(name) for name in z.namelist()}
+
+
+@pytest.mark.parametrize("kind", sorted(TEMPLATES))
+def test_committed_template_is_what_the_code_writes(kind: str, tmp_path: Path) -> None:
+    fresh = tmp_path / f"{kind}.xlsx"
+    write_template(TEMPLATES[kind], fresh, RULES)
+    committed = ROOT / "workbook_templates" / f"{kind}.xlsx"
+    assert _parts(committed) == _parts(fresh), "run: python tools/make_templates.py"
+
+
+@pytest.mark.parametrize("kind", sorted(TEMPLATES))
+def test_template_has_marker_tables_dropdowns_and_print_setup(kind: str) -> None:
+    path = ROOT / "workbook_templates" / f"{kind}.xlsx"
+    book = read_workbook(path)
+    assert template_marker(book) == (kind, 1)
+    parts = _parts(path)
+    sheets = b"".join(v for k, v in parts.items() if k.startswith("xl/worksheets/sheet"))
+    assert b'<pane ySplit="1"' in sheets  # frozen header
+    assert b'type="list"' in sheets and b"RAGList" in sheets  # RAG dropdown
+    assert b'<pageSetup paperSize="9" fitToHeight="0" orientation="landscape"/>' in sheets
+    assert any(k.startswith("xl/tables/table") for k in parts)
+    assert b"dd/mm/yyyy" in parts["xl/styles.xml"]
+    workbook = parts["xl/workbook.xml"].decode()
+    assert "_xlnm.Print_Titles" in workbook
+
+
+def test_filled_return_reads_back_as_the_same_models(tmp_path: Path) -> None:
+    path = tmp_path / "return.xlsx"
+    fill = Fill(
+        forms={"agency": "Test Agency", "period": "2025/26 Q2", "submitted_by": "SPOC",
+               "submitted_on": date(2025, 10, 3), "progress": "Good quarter.",
+               "points_for_action": "=not a formula"},
+        tables={"Actions": [{"ref": "1.1", "objective": "Spot exploitation", "strand": "Prevent",
+                             "action": "Train staff", "owner": "Training team",
+                             "start": date(2025, 4, 1), "due": date(2025, 12, 31),
+                             "status": "In progress", "progress": 40, "reported_rag": "Amber",
+                             "comment": "+3 on last quarter"}],
+                "Indicators": [{"indicator": "Staff trained", "value": 120, "target": 150}]})
+    write_template(TEMPLATES["monitoring-return"], path, RULES, fill)
+    reading = read_return(read_workbook(path), RULES, date(2025, 10, 14))
+    ret = reading.ret
+    assert ret is not None
+    assert (ret.agency, ret.period_label, ret.submitted_on) == (
+        "Test Agency", "Q2 2025/26", date(2025, 10, 3))
+    assert ret.narrative.points_for_action == "=not a formula"
+    (action,) = ret.actions
+    assert (action.ref, action.strand, action.owner, action.status, action.progress) == (
+        "1.1", Strand.PREVENT, "Training team", Status.IN_PROGRESS, 40)
+    assert action.due is not None and action.due.end == date(2025, 12, 31)
+    assert action.reported_rag is Rag.AMBER and action.computed_rag is Rag.GREEN
+    assert action.comment == "+3 on last quarter"
+    (figure,) = ret.indicators
+    assert (figure.indicator, figure.value, figure.target) == ("Staff trained", 120, 150)
+    assert reading.issues == []
+
+
+def test_missing_template_sheet_is_reported_with_the_sheets_there(tmp_path: Path) -> None:
+    import openpyxl
+
+    path = tmp_path / "return.xlsx"
+    write_template(TEMPLATES["monitoring-return"], path, RULES)
+    book = openpyxl.load_workbook(path)
+    book["Indicators"].title = "Figures"
+    book.save(path)
+    reading = read_return(read_workbook(path), RULES, date(2025, 10, 14))
+    missing = [i for i in reading.issues if i.code == "template-sheet-missing"]
+    assert len(missing) == 1
+    assert "Sheet 'Indicators' not found" in missing[0].message
+    assert "Figures" in missing[0].message
