@@ -102,7 +102,7 @@ PLACEHOLDERS = frozenset(
     {
         "< select >", "<select>", "select", "please select", "please select an option",
         "please select...", "select...", "-- select --", "choose an item.", "choose an item",
-        "tbc", "tbd", "to be confirmed", "n/a", "na", "n.a.", "-", "--", "x", "[x]", "[z]",
+        "tbc", "tbd", "to be confirmed", "n/a", "na", "n.a.", "-", "--", "–", "—", "x", "[x]", "[z]",
         "[c]", "*", "..", "…", "?", "enter text", "click here to enter text.",
     }
 )

@@ -207,7 +207,8 @@ def _submission(result: FileResult, superseded: tuple[str, str] | None) -> Submi
         status = FileStatus.SUPERSEDED
     else:
         status = FileStatus.WARNINGS if errors or warnings else FileStatus.ACCEPTED
-    note = next((i.message for i in result.issues), "")
+    note = next((i.message for i in issues if i.code in ("file-unreadable", "no-tables-found")
+                 or result.skipped), "")
     if superseded is not None:
         note = f"superseded by {superseded[0]} (later {superseded[1]})"
     rows_in = reading.rows_in if reading else 0
