@@ -48,8 +48,11 @@ class Fill:
 
 
 def write_template(template: Template, path: Path, rules: RagRules,
-                   fill: Fill | None = None) -> None:
-    """Write ``template`` to ``path`` atomically, blank or filled."""
+                   fill: Fill | None = None, as_of: date | None = None) -> None:
+    """Write ``template`` to ``path`` atomically, blank or filled.
+
+    ``as_of`` fixes the date the RAG formulas work at (default: the formula =TODAY()).
+    """
     with atomic_path(path) as tmp:
         book = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
         book.set_properties({"title": template.title, "author": "xlperf",
@@ -57,7 +60,7 @@ def write_template(template: Template, path: Path, rules: RagRules,
                              f"v{template.version}"})
         book.set_calc_mode("auto")
         fmt = Formats(book)
-        _instructions(book, fmt, template, rules)
+        _instructions(book, fmt, template, rules, as_of)
         for spec in template.sheets:
             if isinstance(spec, TableSheet):
                 rows = (fill.tables.get(spec.name, []) if fill else [])
@@ -69,7 +72,8 @@ def write_template(template: Template, path: Path, rules: RagRules,
         book.close()
 
 
-def _instructions(book: Any, fmt: Formats, template: Template, rules: RagRules) -> None:
+def _instructions(book: Any, fmt: Formats, template: Template, rules: RagRules,
+                  as_of: date | None) -> None:
     sheet = book.add_worksheet("Instructions")
     sheet.set_column(0, 0, 3)
     sheet.set_column(1, 1, 26)
@@ -81,7 +85,10 @@ def _instructions(book: Any, fmt: Formats, template: Template, rules: RagRules) 
     sheet.write_string(4, 2, rules.describe(), fmt.wrap)
     sheet.set_row(4, row_height(rules.describe(), 90))
     sheet.write_string(5, 1, "Work out RAG as at", fmt.bold)
-    sheet.write_formula(5, 2, "=TODAY()", fmt.input_date, "")
+    if as_of is None:
+        sheet.write_formula(5, 2, "=TODAY()", fmt.input_date, "")
+    else:
+        write_cell(sheet, fmt, 5, 2, as_of, FieldType.DATE, fmt.input_date)
     book.define_name(AS_OF_NAME, f"=Instructions!{AS_OF_CELL}")
     sheet.write_string(6, 2, "Today, unless you type a date here (dd/mm/yyyy).", fmt.text)
     row = 8
