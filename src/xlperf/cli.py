@@ -358,7 +358,7 @@ def main() -> None:
     if debug:
         sys.argv.remove("--debug")
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except UsageError as exc:
         err.print(f"xlperf: {exc}", highlight=False, markup=False)
         sys.exit(2)
@@ -377,3 +377,4 @@ def main() -> None:
         err.print(f"xlperf: unexpected error: {exc}. Run again with --debug for details.",
                   highlight=False, markup=False)
         sys.exit(3)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,94 @@
+"""The command line as a user runs it: exit codes, JSON, messages, demo, rag, template."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from python_calamine import CalamineWorkbook
+
+from tests.conftest import EXAMPLES
+
+RETURNS = EXAMPLES / "returns"
+
+
+def xlperf(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "200"}
+    return subprocess.run([sys.executable, "-m", "xlperf", *args], capture_output=True,
+                          text=True, cwd=cwd, env=env, timeout=300)
+
+
+def test_check_json_lists_issues_with_positions_and_exits_1_on_errors() -> None:
+    result = xlperf("check", str(RETURNS / "fire_2025-26_Q1.xlsx"), "--as-of", "14/10/2025",
+                    "--json")
+    assert result.returncode == 1, result.stderr
+    issues = json.loads(result.stdout)
+    keys = {"file", "sheet", "cell", "row", "code", "severity", "message"}
+    assert all(keys <= set(i) for i in issues)
+    impossible = next(i for i in issues if i["code"] == "date-impossible")
+    assert (impossible["sheet"], impossible["cell"], impossible["row"]) == ("Actions", "G2", 2)
+    assert impossible["severity"] == "error"
+    assert "31/09/2025" in impossible["message"]
+
+
+def test_check_exits_0_on_a_clean_return_and_shows_the_tables_it_found() -> None:
+    result = xlperf("check", str(RETURNS / "glaa_2025-26_Q2_resent.xlsx"), "--as-of",
+                    "14/10/2025")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "actions table in 'Actions' at A1 (2 rows)" in result.stdout
+    assert "No problems found." in result.stdout
+
+
+def test_check_exits_2_on_an_unreadable_file_with_one_clear_sentence(tmp_path: Path) -> None:
+    bad = tmp_path / "return.xlsx"
+    bad.write_text("Partner,Referrals\nAgency A,12\n")
+    junk = tmp_path / "notes.xlsx"
+    junk.write_bytes(bytes(range(256)) * 4)
+    result = xlperf("check", str(junk), "--json")
+    assert result.returncode == 2
+    (issue,) = json.loads(result.stdout)
+    assert issue["code"] == "file-unreadable" and "notes.xlsx" in issue["message"]
+    assert "Traceback" not in result.stderr
+
+
+def test_misuse_exits_2_with_a_message() -> None:
+    result = xlperf("check", str(RETURNS), "--as-of", "31/02/2025")
+    assert result.returncode == 2
+    assert "--as-of '31/02/2025' is not a date" in result.stderr
+    result = xlperf("template", "risk-register", "-o", "x.xlsx")
+    assert result.returncode == 2 and "action-plan, monitoring-return" in result.stderr
+
+
+def test_demo_runs_from_any_folder_and_says_where_the_workbook_is(tmp_path: Path) -> None:
+    result = xlperf("demo", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr  # the demo worked, mistakes and all
+    out = tmp_path / "xlperf-demo" / "partnership_workbook.xlsx"
+    assert out.is_file()
+    assert f"Workbook: {out}" in result.stdout
+    assert "Rows: 63 in = 60 out + 0 rejected + 3 in superseded returns." in result.stdout
+    assert "Not submitted for Q2 2025/26: HMRC." in result.stdout
+
+
+def test_rag_writes_computed_rag_into_a_copy_of_a_template_plan(tmp_path: Path) -> None:
+    source = RETURNS / "police_2025-26_Q2.xlsx"
+    before = source.read_bytes()
+    out = tmp_path / "rated.xlsx"
+    result = xlperf("rag", str(source), "-o", str(out), "--as-of", "14/10/2025")
+    assert result.returncode == 0, result.stderr
+    assert source.read_bytes() == before
+    rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("Actions").to_python()
+    col = rows[0].index("Computed RAG")
+    assert [r[col] for r in rows[1:4]] == ["Green", "Red", "Amber"]
+    assert "1 Amber, 1 Green, 1 Red" in result.stdout
+
+
+def test_template_command_writes_the_committed_template(tmp_path: Path) -> None:
+    out = tmp_path / "return.xlsx"
+    result = xlperf("template", "monitoring-return", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    names = CalamineWorkbook.from_path(str(out)).sheet_names
+    assert names == ["Instructions", "Return", "Actions", "Indicators", "Narrative", "Finance",
+                     "Lists", "_xlperf"]
