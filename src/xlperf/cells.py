@@ -102,8 +102,8 @@ PLACEHOLDERS = frozenset(
     {
         "< select >", "<select>", "select", "please select", "please select an option",
         "please select...", "select...", "-- select --", "choose an item.", "choose an item",
-        "tbc", "tbd", "to be confirmed", "n/a", "na", "n.a.", "-", "--", "–", "—", "x", "[x]", "[z]",
-        "[c]", "*", "..", "…", "?", "enter text", "click here to enter text.",
+        "tbc", "tbd", "to be confirmed", "n/a", "na", "n.a.", "-", "--", "–", "—", "x", "[x]",
+        "[z]", "[c]", "*", "..", "…", "?", "enter text", "click here to enter text.",
     }
 )
 _SPACES = re.compile(r"\s+")

@@ -9,6 +9,7 @@ spreadsheet library.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -99,7 +100,10 @@ def read_field(ctx: Context, raw: RawRow, spec: Field) -> Any:
     if parsed.problem:
         shown = (f"{parsed.value:g}%" if parsed.problem == "percent-out-of-range"
                  else _show(cell.value))
-        ctx.add(parsed.problem, raw, cell.col, field=label, value=shown, detail=parsed.detail)
+        # in other people's workbooks a column we matched by its header may hold prose
+        soft = not ctx.strict and parsed.problem == "number-unreadable"
+        ctx.add(parsed.problem, raw, cell.col, severity=Severity.WARNING if soft else None,
+                field=label, value=shown, detail=parsed.detail)
         return parsed.value if parsed.problem == "percent-out-of-range" else None
     if spec.type is FieldType.DATE and isinstance(cell.value, str) and ctx.strict:
         ctx.add("date-as-text", raw, cell.col, field=label, value=cell.value.strip(),
@@ -135,8 +139,9 @@ def _choice(ctx: Context, raw: RawRow, cell: RawCell, spec: Field, label: str,
     if spec.key == "strand":
         strand = parse_strand(str(value))
         if strand is None:
-            ctx.add("value-not-allowed", raw, cell.col, field=label, value=value,
-                    allowed=", ".join(spec.choices))
+            ctx.add("value-not-allowed", raw, cell.col,
+                    severity=None if ctx.strict else Severity.WARNING, field=label,
+                    value=value, allowed=", ".join(spec.choices))
         return strand
     if spec.key == "status":
         status = parse_status(str(value))
@@ -193,8 +198,34 @@ class RowResult:
     reason: str = ""
 
 
+def _only_placeholders(raw: RawRow) -> bool:
+    """A form row left as the form made it: nothing but placeholders (and a row label)."""
+    cells = [c for k, c in raw.cells.items() if k != "ref"] + list(raw.extra.values())
+    return any(c.placeholder for c in cells) and all(
+        c.placeholder or is_blank(c.value) or _is_row_label(c.value) for c in cells)
+
+
+_ROW_LABEL = re.compile(r"^[A-Za-z]{0,3}\s?\d{1,4}(\.\d{1,3})*\.?$")
+
+
+def _is_row_label(value: CellValue) -> bool:
+    """A printed row number or reference ('B9', '12', '1.3') rather than data."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value).is_integer() and 0 <= value < 10_000
+    return isinstance(value, str) and bool(_ROW_LABEL.match(value.strip()))
+
+
+def _reject_unfilled(ctx: Context, raw: RawRow) -> RowResult:
+    shown = sorted({c.placeholder for c in raw.cells.values() if c.placeholder})
+    reason = f"holds only placeholders ({', '.join(repr(p) for p in shown)}); an unused form row"
+    ctx.add("row-rejected", raw, None, severity=Severity.INFO, reason=reason)
+    return RowResult(raw.sheet, raw.row, False, reason)
+
+
 def build_action(ctx: Context, raw: RawRow, fields: Sequence[Field], file: str
                  ) -> tuple[Action | None, RowResult]:
+    if _only_placeholders(raw):
+        return None, _reject_unfilled(ctx, raw)
     values = {f.key: read_field(ctx, raw, f) for f in fields if f.key in raw.cells}
     text = values.get("action")
     if not text:
@@ -254,6 +285,8 @@ def check_duplicate_refs(ctx: Context, rows: Sequence[tuple[RawRow, Action]]) ->
 def build_indicators(ctx: Context, raw: RawRow, fields: Sequence[Field], file: str
                      ) -> tuple[list[IndicatorValue], RowResult]:
     """One row of an indicator table -> one figure per value (or per line of a packed cell)."""
+    if _only_placeholders(raw):
+        return [], _reject_unfilled(ctx, raw)
     if any(_lines(c.value) for c in raw.cells.values()):
         return _packed_indicators(ctx, raw, fields, file)
     values = {f.key: read_field(ctx, raw, f) for f in fields if f.key in raw.cells}
@@ -276,10 +309,20 @@ def _has_figure(value: IndicatorValue) -> bool:
                                         value.numerator, value.reported_rag)) or bool(value.text)
 
 
+def _as_written(raw: RawRow, values: dict[str, Any], key: str) -> str:
+    """The cell's text when it could not be read as a number (prose targets and the like)."""
+    cell = raw.cells.get(key)
+    if values.get(key) is not None or cell is None or not isinstance(cell.value, str):
+        return ""
+    return cell.value.strip()
+
+
 def _indicator(values: dict[str, Any], name: str, raw: RawRow, file: str) -> IndicatorValue:
     cell = raw.cells.get("value")
     return IndicatorValue(
         indicator=name, breakdown=_text(values.get("breakdown")), value=values.get("value"),
+        text=_as_written(raw, values, "value"), target_text=_as_written(raw, values, "target"),
+        baseline_text=_as_written(raw, values, "baseline"),
         numerator=values.get("numerator"), denominator=values.get("denominator"),
         target=values.get("target"), baseline=values.get("baseline"),
         reported_rag=values.get("indicator_rag"),

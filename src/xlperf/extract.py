@@ -226,8 +226,13 @@ _FIELDS = {"actions": ACTION_FIELDS, "indicators": INDICATOR_FIELDS}
 def _read_foreign(book: Workbook, ctx: Context) -> Reading:
     reading = Reading(book.path, None, template="")
     ret = MonitoringReturn(agency="", agency_from_content=False, file=str(book.path))
+    hidden = [s.name for s in book.sheets if not s.visible]
+    if hidden:
+        ctx.issues.append(ctx.where.issue("file-note", note=(
+            f"{len(hidden)} hidden sheet(s) not searched for tables (lists and lookups): "
+            + ", ".join(f"'{n}'" for n in hidden[:6]) + ("..." if len(hidden) > 6 else ""))))
     for sheet in book.sheets:
-        if sheet.name == MARKER_SHEET:
+        if sheet.name == MARKER_SHEET or not sheet.visible:
             continue
         for table in find_tables(sheet, VOCABS):
             raws = _foreign_rows(ctx, book, sheet, table)

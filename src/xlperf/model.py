@@ -120,8 +120,11 @@ class IndicatorValue(_Model):
     numerator: float | None = None
     denominator: float | None = None
     target: float | None = None
+    target_text: str = ""  # the target as written, when it is not a plain number
     baseline: float | None = None
+    baseline_text: str = ""
     unit: str = ""
+    agency: str = ""  # for tables with one row per agency; else the return's agency
     reported_rag: Rag | None = None
     comment: str = ""
     source: Source | None = None

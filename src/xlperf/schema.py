@@ -95,7 +95,7 @@ OBJECTIVE = Field("objective", "Objective", FieldType.LONG_TEXT,
                   aliases=("objective", "strategic objective", "outcome", "priority", "aim"))
 STRAND = Field("strand", "4P strand", FieldType.CHOICE, choices=STRANDS,
                help="Pursue, Prevent, Protect or Prepare.", width=11,
-               aliases=("4p", "4p strand", "strand", "pillar", "theme"))
+               aliases=("4p", "4p strand", "strand", "4p strand pursue prevent protect prepare"))
 ACTION = Field("action", "Action", FieldType.LONG_TEXT, required=True,
                help="What will be done, in one sentence.", width=40,
                aliases=("action", "actions", "activity", "task", "project name", "project",
@@ -150,7 +150,7 @@ INDICATOR_FIELDS = (
     Field("breakdown", "Breakdown", help="Optional: e.g. 'Labour exploitation / Male / Adult'.",
           width=28, aliases=("breakdown", "disaggregation", "category")),
     Field("value", "Value", FieldType.NUMBER, help="The figure for this period.", width=10,
-          aliases=("value", "actual", "achieved", "result", "total to date",
+          aliases=("value", "actual", "achieved", "total to date",
                    "achieved up to now", "this period")),
     Field("numerator", "Numerator", FieldType.NUMBER,
           help="For a proportion: how many met the measure.", width=11),

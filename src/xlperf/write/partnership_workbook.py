@@ -129,7 +129,8 @@ INDICATOR_COLUMNS: list[Column] = [
     ("Agency", 18, "text"), ("Period", 10, "text"), ("Indicator", 40, "wrap"),
     ("Breakdown", 20, "text"), ("Value", 10, "number"), ("Value as written", 16, "wrap"),
     ("Numerator", 10, "number"), ("Denominator", 11, "number"), ("Target", 10, "number"),
-    ("Baseline", 10, "number"), ("Reported RAG", 12, "rag"), ("Comment", 30, "wrap"),
+    ("Target as written", 16, "wrap"), ("Baseline", 10, "number"),
+    ("Baseline as written", 14, "wrap"), ("Reported RAG", 12, "rag"), ("Comment", 30, "wrap"),
     ("Source file", 30, "text"), ("Source sheet", 14, "text"), ("Source cell", 9, "text"),
 ]
 
@@ -138,8 +139,8 @@ def _indicator_row(row: Row) -> list[Value]:
     v = row.item
     assert isinstance(v, IndicatorValue)
     src = v.source
-    return [row.agency, row.period, v.indicator, v.breakdown, v.value, v.text, v.numerator,
-            v.denominator, v.target, v.baseline,
+    return [v.agency or row.agency, row.period, v.indicator, v.breakdown, v.value, v.text,
+            v.numerator, v.denominator, v.target, v.target_text, v.baseline, v.baseline_text,
             v.reported_rag.value if v.reported_rag else "", v.comment,
             Path(src.file).name if src else "", src.sheet if src else "", src.cell if src else ""]
 
