@@ -680,3 +680,36 @@ def test_trim_keeps_leading_blanks_and_drops_trailing_ones() -> None:
     assert trim(rows) == [[None, None], [None, "x"]]
     assert trim(rows, keep={(2, 2)}) == [[None, None, None], [None, "x", "  "], [None] * 3]
     assert trim([[None]], keep={(1_048_575, 16_383)}) == []  # never a million-row grid
+
+
+def test_quick_byte_scan_agrees_with_the_xml_parser_on_every_real_sheet() -> None:
+    """The fast path (bytes) and the parser (defusedxml) find the same structure."""
+    import glob
+    import io
+    import zipfile
+
+    from xlperf.read.xlsx_structure import quick_scan, scan_sheet
+
+    if not REALDATA.is_dir():
+        pytest.skip(f"real inputs not found at {REALDATA}")
+    root = Path(__file__).resolve().parents[1]
+    files = glob.glob(str(REALDATA / "**" / "*.xlsx"), recursive=True)
+    files += glob.glob(str(root / "src" / "xlperf" / "examples" / "returns" / "*.xlsx"))
+    compared = 0
+    for name in files:
+        try:
+            package = zipfile.ZipFile(name)
+        except zipfile.BadZipFile:
+            continue
+        for part in package.namelist():
+            if not (part.startswith("xl/worksheets/sheet") and part.endswith(".xml")):
+                continue
+            data = package.read(part)
+            fast = quick_scan(data)
+            if fast is None or b"<!DOCTYPE" in data[:4096]:
+                continue
+            slow = scan_sheet(io.BytesIO(data), {})
+            assert (sorted(fast.merged), fast.formulas, fast.uncalculated) == (
+                sorted(slow.merged), slow.formulas, slow.uncalculated), f"{name} {part}"
+            compared += 1
+    assert compared > 100

@@ -350,6 +350,34 @@ def _extra_figure(ctx: Context, raw: RawRow, title: str, cell: RawCell,
                          row=raw.row + 1, cell=a1(raw.row, cell.col))})
 
 
+def build_partner_figures(ctx: Context, raw: RawRow, fields: Sequence[Field], file: str,
+                          columns: Sequence[str]) -> tuple[list[IndicatorValue], RowResult]:
+    """A row of a one-row-per-partner table: each figure column is an indicator."""
+    if _only_placeholders(raw):
+        return [], _reject_unfilled(ctx, raw)
+    values = {f.key: read_field(ctx, raw, f) for f in fields if f.key in raw.cells}
+    agency = values.get("agency")
+    if not agency:
+        return [], _reject(ctx, raw, fields, "agency", "no partner named")
+    period = values.get("period")
+    base = IndicatorValue(indicator="", agency=str(agency),
+                          period=period.label if period is not None else "")
+    figures = []
+    for title in columns:
+        cell = raw.extra.get(title)
+        if cell is None or is_blank(cell.value) or cell.uncalculated:
+            if cell is not None and cell.uncalculated:
+                ctx.add("formula-not-calculated", raw, cell.col)
+            continue
+        figures.append(base.model_copy(update={
+            "indicator": title, "value": float(cell.value),  # type: ignore[arg-type]
+            "source": Source(file=file, sheet=raw.sheet, row=raw.row + 1,
+                             cell=a1(raw.row, cell.col))}))
+    if not figures:
+        return [], _reject(ctx, raw, fields, "agency", "no figures in the row")
+    return figures, RowResult(raw.sheet, raw.row, True)
+
+
 def _packed_indicators(ctx: Context, raw: RawRow, fields: Sequence[Field], file: str
                        ) -> tuple[list[IndicatorValue], RowResult]:
     """Several indicators packed in one cell, one per line: split line by line, aligned.

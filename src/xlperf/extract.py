@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from xlperf.cells import a1, is_blank, is_placeholder
+from xlperf.cells import a1, col_letter, is_blank, is_placeholder
 from xlperf.check import (
     Context,
     RawCell,
@@ -23,6 +23,7 @@ from xlperf.check import (
     build_action,
     build_finance,
     build_indicators,
+    build_partner_figures,
     check_duplicate_refs,
     read_field,
 )
@@ -33,6 +34,7 @@ from xlperf.rag import RagRules
 from xlperf.schema import (
     ACTION_FIELDS,
     COVER_FIELDS,
+    FIGURES_FIELDS,
     FINANCE_FIELDS,
     FOREIGN_ACTION_FIELDS,
     FOREIGN_INDICATOR_FIELDS,
@@ -155,7 +157,11 @@ def _template_rows(ctx: Context, book: Workbook, sheet: Sheet, spec: TableSheet
                 "template-column-missing", 0, 0, expected=f.title,
                 columns=", ".join(str(v) for v in sheet.rows[0] if v) if sheet.rows else ""))
     raws = []
+    wanted = list(columns.values())
     for r in range(1, sheet.n_rows):
+        row = sheet.rows[r]
+        if all(c >= len(row) or is_blank(row[c]) for c in wanted):
+            continue
         cells = {k: _raw_cell(book, sheet, r, c) for k, c in columns.items()}
         if all(is_blank(c.value) and not c.placeholder for c in cells.values()):
             continue
@@ -219,8 +225,14 @@ def _vocab(fields: Sequence[Field], anchor: str) -> HeaderVocab:
 VOCABS = {
     "actions": _vocab(FOREIGN_ACTION_FIELDS, "action"),
     "indicators": _vocab(FOREIGN_INDICATOR_FIELDS, "indicator"),
+    "figures": HeaderVocab(fields={f.key: list(f.aliases) for f in FIGURES_FIELDS},
+                           anchor_fields=["agency"], min_fields=1),
 }
-_FIELDS = {"actions": ACTION_FIELDS, "indicators": INDICATOR_FIELDS}
+_FIELDS = {"actions": ACTION_FIELDS, "indicators": INDICATOR_FIELDS, "figures": FIGURES_FIELDS}
+_KEYS = {"actions": "action", "indicators": "indicator", "figures": "agency"}
+#: columns that identify people or events, never figures to add up
+_NOT_A_FIGURE = re.compile(r"(^|[\s_])(date|dob|id|ref|reference|phone|tel|postcode|"
+                           r"year|quarter|period)($|[\s_])", re.IGNORECASE)
 
 
 def _read_foreign(book: Workbook, ctx: Context) -> Reading:
@@ -236,15 +248,36 @@ def _read_foreign(book: Workbook, ctx: Context) -> Reading:
             continue
         for table in find_tables(sheet, VOCABS):
             raws = _foreign_rows(ctx, book, sheet, table)
+            if table.kind == "figures" and not _is_figures_table(table, raws):
+                continue  # records about people or a list of partners: not figures
             reading.tables.append(TableInfo(sheet.name, table.kind, _header_ref(table),
                                             len(raws)))
-            key = "action" if table.kind == "actions" else "indicator"
-            _build(ctx, raws, _FIELDS[table.kind], key, ret, reading)
+            _build(ctx, raws, _FIELDS[table.kind], _KEYS[table.kind], ret, reading)
     if not reading.tables:
         ctx.issues.append(ctx.where.issue(
             "no-tables-found", sheets=", ".join(f"'{s.name}'" for s in book.sheets) or "none"))
     reading.ret = ret
     return reading
+
+
+def _is_figures_table(table: FoundTable, raws: list[RawRow]) -> bool:
+    """One row per partner: the partner is the leftmost column and there are figures."""
+    first = min(table.columns, key=lambda c: c.index) if table.columns else None
+    return first is not None and first.field == "agency" and bool(_figure_columns(raws))
+
+
+def _figure_columns(raws: list[RawRow]) -> list[str]:
+    """Unmapped columns whose filled cells are all numbers (not dates, ids or years)."""
+    titles: list[str] = []
+    for title in dict.fromkeys(t for raw in raws for t in raw.extra):
+        if not title or _NOT_A_FIGURE.search(title):
+            continue
+        values = [raw.extra[title].value for raw in raws if title in raw.extra]
+        filled = [v for v in values if not is_blank(v)]
+        if filled and all(isinstance(v, int | float) and not isinstance(v, bool)
+                          for v in filled):
+            titles.append(title)
+    return titles
 
 
 def _header_ref(table: FoundTable) -> str:
@@ -273,7 +306,10 @@ def _foreign_rows(ctx: Context, book: Workbook, sheet: Sheet, table: FoundTable
                 cells[col.field] = cell
                 titles[col.field] = col.title
             elif not col.field:
-                extra[col.title] = cell
+                title = col.title.strip() or f"Column {col_letter(col.index)}"
+                if title in extra:
+                    title = f"{title} ({col_letter(col.index)})"
+                extra[title] = cell
         raws.append(RawRow(sheet.name, rec.row, cells, dict(rec.context), titles, extra))
     return raws
 
@@ -292,6 +328,10 @@ def _build(ctx: Context, raws: list[RawRow], fields: Sequence[Field], key: str,
                 built.append((raw, action))
         elif key == "indicator":
             figures, result = build_indicators(ctx, raw, fields, str(ret.file))
+            ret.indicators.extend(figures)
+        elif key == "agency":
+            figures, result = build_partner_figures(ctx, raw, fields, str(ret.file),
+                                                    _figure_columns(raws))
             ret.indicators.extend(figures)
         else:
             line, result = build_finance(ctx, raw, FINANCE_FIELDS, str(ret.file))

@@ -125,6 +125,7 @@ class IndicatorValue(_Model):
     baseline_text: str = ""
     unit: str = ""
     agency: str = ""  # for tables with one row per agency; else the return's agency
+    period: str = ""  # likewise
     reported_rag: Rag | None = None
     comment: str = ""
     source: Source | None = None

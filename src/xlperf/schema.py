@@ -229,6 +229,16 @@ MONITORING_RETURN = Template(
 )
 TEMPLATES = {t.kind: t for t in (ACTION_PLAN, MONITORING_RETURN)}
 
+#: a table of figures with one row per partner (e.g. 'Partner | Referrals | Quarter'):
+#: every other column holding only numbers is an indicator
+FIGURES_FIELDS = (
+    Field("agency", "Agency", required=True,
+          aliases=("partner", "agency", "organisation", "organization", "provider",
+                   "partner agency", "lead partner", "partner organisation")),
+    Field("period", "Period", FieldType.PERIOD,
+          aliases=("quarter", "period", "reporting period", "month", "financial year")),
+)
+
 #: header vocabularies for other people's workbooks, built from the fields' aliases
 FOREIGN_ACTION_FIELDS = tuple(f for f in ACTION_FIELDS if f.aliases)
 FOREIGN_INDICATOR_FIELDS = tuple(f for f in INDICATOR_FIELDS if f.aliases)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
@@ -235,6 +235,13 @@ class RagVocabulary:
         table |= {_key(k): v for k, v in self.flags.items()}
         return table | {_key(k): v for k, v in self.words.items()}
 
+    def lookup(self, text: str) -> Rag | None:
+        """The RAG a cell's text starts with (exact words first, then the longest prefix)."""
+        key = (tuple(self.words.items()), tuple(self.flags.items()), tuple(self.scores.items()))
+        table, ordered = _compiled(key)
+        exact = table.get(_key(text))
+        return exact if exact is not None else _match_start(text, table, ordered)
+
 
 @lru_cache(maxsize=512)
 def _key_pattern(key: str) -> re.Pattern[str]:
@@ -250,10 +257,18 @@ def _key_pattern(key: str) -> re.Pattern[str]:
     return re.compile(body + r"(?=[ \t]*(?:$|\n|[:(),;])|[ \t]+[-–—/][ \t]|\.(?:\s|$))")
 
 
-def _match_start(text: str, table: Mapping[str, V]) -> V | None:
+@lru_cache(maxsize=16)
+def _compiled(key: tuple[tuple[Any, Rag], ...]) -> tuple[dict[str, Rag], tuple[str, ...]]:
+    words, flags, scores = (dict(part) for part in key)
+    table = RagVocabulary(words, flags, scores).table()
+    return table, tuple(sorted(table, key=len, reverse=True))
+
+
+def _match_start(text: str, table: Mapping[str, V], ordered: Sequence[str] | None = None
+                 ) -> V | None:
     """The value of the longest key that starts ``text`` at a word boundary."""
     lowered = text.strip().lower()
-    for key in sorted(table, key=len, reverse=True):
+    for key in ordered or sorted(table, key=len, reverse=True):
         if _key_pattern(key).match(lowered):
             return table[key]
     return None
@@ -277,13 +292,12 @@ def parse_rag(raw: object, vocab: RagVocabulary | None = None) -> Parsed[Rag]:
     if empty is not None:
         return empty
     vocab = vocab or RagVocabulary.default()
-    table = vocab.table()
     if isinstance(raw, bool):
         raw = "yes" if raw else "no"
     number = raw if isinstance(raw, int | float) else _plain_number(str(raw))
     if number is not None:
         return _rag_score(float(number), vocab)
-    found = _match_start(str(raw), table)
+    found = vocab.lookup(str(raw))
     if found is not None:
         return Parsed(found)
     return Parsed(None, "rag-unknown", f"'{_shown(raw)}' is not a RAG status: {_RAG_HELP}")

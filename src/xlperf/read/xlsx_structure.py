@@ -11,6 +11,7 @@ it reads error values such as ``#REF!`` or ``#N/A`` as empty.
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import zipfile
@@ -23,7 +24,7 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
-from xlperf.cells import parse_a1, parse_range
+from xlperf.cells import col_index, parse_a1, parse_range
 from xlperf.read.errors import UnreadableFile
 from xlperf.read.safety import ZIP_ERRORS
 
@@ -100,7 +101,9 @@ def read_structure(zf: zipfile.ZipFile, path: Path) -> BookStructure:
             continue  # chart sheets and dialog sheets hold no cells
         try:
             with parts.open(target) as stream:
-                book.sheets[name] = scan_sheet(stream, shared)
+                data = stream.read()
+            fast = None if shared else quick_scan(data)
+            book.sheets[name] = fast if fast is not None else scan_sheet(io.BytesIO(data), shared)
         except DefusedXmlException as exc:
             raise UnreadableFile("hostile-xml", path) from exc
         except _DAMAGED:
@@ -109,6 +112,41 @@ def read_structure(zf: zipfile.ZipFile, path: Path) -> BookStructure:
                 "damaged; its values were read."
             )
     return book
+
+
+_CELL_RE = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_REF_RE = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
+_MERGE_RE = re.compile(rb'<mergeCell\b[^>]*?\bref="([A-Z0-9:$]+)"')
+_VALUE_RE = re.compile(rb"<v(?:\s[^>]*?)?(?:/>|>([^<]*)</v>)")
+
+
+def quick_scan(data: bytes) -> SheetStructure | None:
+    """The same as :func:`scan_sheet` for the common case, by scanning bytes (fast).
+
+    Safe because every part was already checked for DTDs and entities before any
+    parsing (see ``safety.py``). Returns None, so the caller parses the XML properly,
+    when the sheet holds what only a parser can get right: error values, inline
+    strings, cells without an ``r`` reference.
+    """
+    if b't="e"' in data or b"inlineStr" in data:
+        return None
+    out = SheetStructure()
+    out.merged = [parse_range(m.group(1).decode()) for m in _MERGE_RE.finditer(data)]
+    if b"<f" not in data:
+        return out
+    for m in _CELL_RE.finditer(data):
+        body = m.group(2)
+        if not body or b"<f" not in body:
+            continue
+        ref = _REF_RE.search(m.group(1))
+        if ref is None:
+            return None
+        cell = (int(ref.group(2)) - 1, col_index(ref.group(1).decode()))
+        out.formulas.add(cell)
+        value = _VALUE_RE.search(body)
+        if value is None or (not value.group(1) and b't="str"' not in m.group(1)):
+            out.uncalculated.add(cell)
+    return out
 
 
 def scan_sheet(stream: IO[bytes], shared: dict[int, str] | None = None) -> SheetStructure:

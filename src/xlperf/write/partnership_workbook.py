@@ -139,9 +139,9 @@ def _indicator_row(row: Row) -> list[Value]:
     v = row.item
     assert isinstance(v, IndicatorValue)
     src = v.source
-    return [v.agency or row.agency, row.period, v.indicator, v.breakdown, v.value, v.text,
-            v.numerator, v.denominator, v.target, v.target_text, v.baseline, v.baseline_text,
-            v.reported_rag.value if v.reported_rag else "", v.comment,
+    return [v.agency or row.agency, v.period or row.period, v.indicator, v.breakdown, v.value,
+            v.text, v.numerator, v.denominator, v.target, v.target_text, v.baseline,
+            v.baseline_text,            v.reported_rag.value if v.reported_rag else "", v.comment,
             Path(src.file).name if src else "", src.sheet if src else "", src.cell if src else ""]
 
 
