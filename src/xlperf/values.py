@@ -257,10 +257,14 @@ def _key_pattern(key: str) -> re.Pattern[str]:
     return re.compile(body + r"(?=[ \t]*(?:$|\n|[:(),;])|[ \t]+[-–—/][ \t]|\.(?:\s|$))")
 
 
+_VocabKey = tuple[tuple[tuple[str, Rag], ...], tuple[tuple[str, Rag], ...],
+                  tuple[tuple[int, Rag], ...]]
+
+
 @lru_cache(maxsize=16)
-def _compiled(key: tuple[tuple[Any, Rag], ...]) -> tuple[dict[str, Rag], tuple[str, ...]]:
-    words, flags, scores = (dict(part) for part in key)
-    table = RagVocabulary(words, flags, scores).table()
+def _compiled(key: _VocabKey) -> tuple[dict[str, Rag], tuple[str, ...]]:
+    words, flags, scores = key
+    table = RagVocabulary(dict(words), dict(flags), dict(scores)).table()
     return table, tuple(sorted(table, key=len, reverse=True))
 
 
