@@ -289,6 +289,7 @@ def build_indicators(ctx: Context, raw: RawRow, fields: Sequence[Field], file: s
         return [], _reject_unfilled(ctx, raw)
     if any(_lines(c.value) for c in raw.cells.values()):
         return _packed_indicators(ctx, raw, fields, file)
+    raw, families = _split_families(raw)
     values = {f.key: read_field(ctx, raw, f) for f in fields if f.key in raw.cells}
     name = values.get("indicator")
     if not name:
@@ -296,12 +297,34 @@ def build_indicators(ctx: Context, raw: RawRow, fields: Sequence[Field], file: s
     base = _indicator(values, str(name), raw, file)
     figures = [base] if _has_figure(base) or not raw.extra else []
     for title, cell in raw.extra.items():
-        figure = _extra_figure(ctx, raw, title, cell, base)
+        figure = _extra_figure(ctx, raw, title, cell, base, families.get(title, "value"))
         if figure is not None:
             figures.append(figure)
     if not figures:
         figures = [base]
     return figures, RowResult(raw.sheet, raw.row, True)
+
+
+def _split_families(raw: RawRow) -> tuple[RawRow, dict[str, str]]:
+    """Columns under one parent header ('Target 2024/25' over Q1..Q4) are breakdowns.
+
+    The column the header matcher took for 'target' (or 'value') joins its siblings as
+    one breakdown each, carrying the target (or the value).
+    """
+    families: dict[str, str] = {}
+    cells, extra, titles = dict(raw.cells), dict(raw.extra), dict(raw.titles)
+    for key in ("target", "value"):
+        title = titles.get(key, "")
+        parent = title.rsplit(" ", 1)[0] if " " in title else ""
+        siblings = [t for t in extra if parent and t.rsplit(" ", 1)[0] == parent]
+        if not siblings:
+            continue
+        extra = {title: cells.pop(key), **extra}
+        titles.pop(key)
+        families.update({t: key for t in [title, *siblings]})
+    if not families:
+        return raw, families
+    return RawRow(raw.sheet, raw.row, cells, raw.context, titles, extra), families
 
 
 def _has_figure(value: IndicatorValue) -> bool:
@@ -333,7 +356,7 @@ def _indicator(values: dict[str, Any], name: str, raw: RawRow, file: str) -> Ind
 
 
 def _extra_figure(ctx: Context, raw: RawRow, title: str, cell: RawCell,
-                  base: IndicatorValue) -> IndicatorValue | None:
+                  base: IndicatorValue, kind: str = "value") -> IndicatorValue | None:
     """An unmapped column holding a number (e.g. Q1, Q2, 'Male adult') is a breakdown figure."""
     if cell.uncalculated:
         ctx.add("formula-not-calculated", raw, cell.col)
@@ -343,8 +366,10 @@ def _extra_figure(ctx: Context, raw: RawRow, title: str, cell: RawCell,
     number = parse_number(cell.value)
     if number.value is None:
         return None
+    is_target = kind == "target"
     return base.model_copy(update={
-        "breakdown": title, "value": number.value, "target": None, "baseline": None,
+        "breakdown": title, "value": None if is_target else number.value,
+        "target": number.value if is_target else None, "baseline": None,
         "reported_rag": None, "text": "",
         "source": Source(file=base.source.file if base.source else "", sheet=raw.sheet,
                          row=raw.row + 1, cell=a1(raw.row, cell.col))})
@@ -390,7 +415,8 @@ def _packed_indicators(ctx: Context, raw: RawRow, fields: Sequence[Field], file:
     count = max(len(v) for v in split.values())
     figures: list[IndicatorValue] = []
     for i in range(count):
-        cells = {k: RawCell(_line(v, i, count), raw.cells[k].col) for k, v in split.items()}
+        cells = {k: RawCell(_line(v, i, count, ratings=k == "indicator_rag"), raw.cells[k].col)
+                 for k, v in split.items()}
         sub = RawRow(raw.sheet, raw.row, cells, raw.context, raw.titles)
         values = {f.key: read_field(ctx, sub, f) for f in fields if f.key in sub.cells}
         if not values.get("indicator"):
@@ -402,9 +428,11 @@ def _packed_indicators(ctx: Context, raw: RawRow, fields: Sequence[Field], file:
     return figures, RowResult(raw.sheet, raw.row, True)
 
 
-def _line(lines: Sequence[CellValue], i: int, count: int) -> CellValue:
-    if len(lines) == count:
-        return lines[i]
+def _line(lines: Sequence[CellValue], i: int, count: int, ratings: bool = False) -> CellValue:
+    """Line ``i`` of a packed cell. A rating is never copied to a line it was not written
+    for (so flags are counted as written); a single other value applies to every line."""
+    if len(lines) == count or ratings:
+        return lines[i] if i < len(lines) else None
     if len(lines) == 1:
         return lines[0]
     return "\n".join(str(x) for x in lines) if i == 0 else None
