@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from xlperf.extract import Reading
 from xlperf.issues import Issue, Severity, Where
-from xlperf.model import Action, IndicatorValue, MonitoringReturn, Narrative, Partnership
+from xlperf.model import Action, IndicatorValue, MonitoringReturn, Narrative, Partnership, Strand
 from xlperf.rag import RagRules
 from xlperf.values import Rag
 
@@ -117,7 +117,9 @@ class Consolidation:
             name = self._group(row, key)
             rag = row.item.computed_rag.value if row.item.computed_rag else "Not rated"
             groups.setdefault(name, Counter())[rag] += 1
-        return dict(sorted(groups.items()))
+        order = [s.value for s in Strand] if key == "strand" else sorted(groups)
+        return {name: groups[name] for name in sorted(groups, key=lambda n: (
+            order.index(n) if n in order else len(order), n))}
 
     def _group(self, row: Row, key: str) -> str:
         assert isinstance(row.item, Action)

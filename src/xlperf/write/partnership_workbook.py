@@ -57,12 +57,24 @@ def _table(book: Any, fmt: Formats, name: str, columns: Sequence[Column],
         sheet.set_column(c, c, width, kinds.get(kind, fmt.text))
         if kind == "rag":
             add_rag_colours(sheet, fmt, 1, c, last)
+    wrapped = [(c, width) for c, (_, width, kind) in enumerate(columns) if kind == "wrap"]
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row):
             _write(sheet, fmt, r, c, value, columns[c][2])
+        lines = max((_lines(row[c], width) for c, width in wrapped), default=1)
+        if lines > 1:
+            sheet.set_row(r, 15 * min(lines, 12))
     sheet.freeze_panes(1, 0)
     print_setup(sheet)
     return sheet
+
+
+def _lines(value: Value, width: int) -> int:
+    """Lines a wrapped text needs in a column ``width`` characters wide (LibreOffice and
+    Excel do not grow rows written by a library, so the writer sets the height)."""
+    if not isinstance(value, str) or not value:
+        return 1
+    return sum(max(1, -(-len(part) // max(1, int(width * 1.1) - 2))) for part in value.split("\n"))
 
 
 def _write(sheet: Any, fmt: Formats, r: int, c: int, value: Value, kind: str) -> None:
@@ -185,8 +197,8 @@ def _issues(book: Any, fmt: Formats, data: Consolidation) -> None:
 
 def _summary(book: Any, sheet: Any, fmt: Formats, data: Consolidation) -> None:
     name = data.partnership.name if data.partnership else "Partnership"
-    sheet.set_column(0, 0, 28)
-    sheet.set_column(1, 8, 11)
+    sheet.set_column(0, 0, 40)
+    sheet.set_column(1, 8, 12.5)
     sheet.write_string(0, 0, f"{name}: performance summary", fmt.title)
     facts = [("As of", data.as_of.strftime("%d/%m/%Y")),
              ("Latest period", data.period or "(not stated)"),
@@ -198,7 +210,11 @@ def _summary(book: Any, sheet: Any, fmt: Formats, data: Consolidation) -> None:
              ("Indicator figures", str(len(data.indicators)))]
     for i, (label, value) in enumerate(facts, start=2):
         sheet.write_string(i, 0, label, fmt.bold)
-        sheet.write_string(i, 1, value)
+        if len(value) > 40:
+            sheet.merge_range(i, 1, i, 8, value, fmt.wrap)
+            sheet.set_row(i, 15 * _lines(value, 100))
+        else:
+            sheet.write_string(i, 1, value)
     row = 2 + len(facts) + 1
     chart_row = 2
     for key, title in (("strand", "Computed RAG by 4P strand"),
@@ -243,6 +259,7 @@ def _chart(book: Any, sheet: Any, title: str, first: int, last: int, at_row: int
                           "fill": {"color": fill}, "border": {"color": "#333333"}})
     chart.set_title({"name": title})
     chart.set_legend({"position": "bottom"})
+    chart.set_y_axis({"reverse": True})  # categories top to bottom, as in the table
     chart.set_size({"width": 620, "height": 330})
     sheet.insert_chart(at_row, 10, chart)
 
