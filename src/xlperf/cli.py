@@ -21,9 +21,9 @@ from rich.table import Table
 
 from xlperf import __version__
 from xlperf.batch import read_many, skipped_result, walk
-from xlperf.consolidate import Consolidation, FileResult, FileStatus, consolidate
+from xlperf.consolidate import RAG_ORDER, Consolidation, FileResult, FileStatus, consolidate
 from xlperf.issues import Issue, Severity, catalogue_markdown
-from xlperf.model import Partnership
+from xlperf.model import Action, Partnership
 from xlperf.partnership import PartnershipError, load_partnership
 from xlperf.rag import RagRules, RulesError, load_rules
 from xlperf.values import parse_date
@@ -233,6 +233,12 @@ def _print_summary(data: Consolidation, output: Path) -> None:
         f"{len(data.narratives)} narratives.",
         "Issues: " + ", ".join(f"{n} {k}" for k, n in data.severity_counts().items()) + ".",
     ]
+    rags = Counter(r.item.computed_rag.value if r.item.computed_rag else "Not rated"
+                   for r in data.current_actions() if isinstance(r.item, Action))
+    if rags:
+        order = [w for w in RAG_ORDER if rags[w]]
+        lines.append(f"Computed RAG as of {data.as_of:%d/%m/%Y} ({data.period or 'all'}): "
+                     + ", ".join(f"{rags[w]} {w}" for w in order) + ".")
     if data.missing:
         lines.append("Not submitted for " + data.period + ": "
                      + ", ".join(a for a, _ in data.missing) + ".")
