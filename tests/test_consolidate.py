@@ -79,15 +79,15 @@ def test_missing_member_and_the_row_arithmetic(demo) -> None:
     data, _ = demo
     assert data.missing == [("HMRC", "Q2 2025/26")]
     assert data.rows_in == 63
-    assert data.rows_in == data.rows_out + data.rows_rejected + data.rows_superseded
+    assert data.rows_in == data.rows_accounted
     assert (data.rows_rejected, data.rows_superseded) == (0, 3)
 
 
 def test_partnership_workbook_sheets_and_values(demo) -> None:
     _, out = demo
     names = CalamineWorkbook.from_path(str(out)).sheet_names
-    assert names[:6] == ["Summary", "Actions", "Indicators", "Narrative", "Submissions",
-                         "Issues"]
+    assert names == ["Summary", "Actions", "Indicators", "Narrative", "Finance", "Submissions",
+                     "Issues", "_xlperf"]
     actions = _sheet(out, "Actions")
     header = actions[0]
     for title in ("Agency", "Period", "Objective", "Strand", "Action", "Owner", "Due",
@@ -133,7 +133,7 @@ def test_nothing_lost_with_good_bad_and_duplicate_returns(tmp_path: Path) -> Non
     # rows: a 2 + copy 2 + b 3 + b_again 1 = 8; b's two bad rows are rejected
     assert data.rows_in == 8
     assert data.rows_rejected == 2
-    assert data.rows_in == data.rows_out + data.rows_rejected + data.rows_superseded
+    assert data.rows_in == data.rows_accounted
     rejected = [i for i in data.issues if i.code == "row-rejected"]
     assert {(Path(i.file).name, i.row) for i in rejected} == {("b.xlsx", 3), ("b.xlsx", 4)}
     assert len(_sheet(out, "Actions")) - 1 == len(data.actions) == 3

@@ -10,11 +10,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from xlperf.consolidate import FileResult
-from xlperf.extract import read_return
+from xlperf.extract import is_xlperf_output, read_return
 from xlperf.issues import Where
 from xlperf.model import Partnership
 from xlperf.rag import RagRules
@@ -23,18 +24,45 @@ from xlperf.read import UnreadableFile, is_lock_or_system_file, read_workbook
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".htm", ".html", ".xltx"}
 
 
-def walk(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
-    """(files to read, lock/system files to skip), in a stable order; folders recursively."""
+@dataclass(frozen=True)
+class Skip:
+    """A file seen while walking that is not read, and why."""
+
+    path: Path
+    reason: str
+
+
+def walk(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> tuple[list[Path], list[Skip]]:
+    """(files to read, files skipped with their reason), each file once, in a stable order.
+
+    Folders are walked recursively. Lock and system files are skipped; so are files that
+    are not spreadsheets by their name (a return sent as a PDF is listed, not lost), and
+    ``exclude`` (the output being written).
+    """
     files: list[Path] = []
-    skipped: list[Path] = []
+    skipped: list[Skip] = []
+    seen = {p.resolve() for p in exclude}
     for path in paths:
         candidates = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for p in candidates:
+            key = p.resolve()
+            if key in seen:
+                continue
+            seen.add(key)
             if is_lock_or_system_file(p):
-                skipped.append(p)
-            elif not path.is_dir() or p.suffix.lower() in SPREADSHEET_SUFFIXES:
+                skipped.append(Skip(p, _lock_reason(p)))
+            elif path.is_dir() and p.suffix.lower() not in SPREADSHEET_SUFFIXES:
+                skipped.append(Skip(p, f"not a spreadsheet file ({p.suffix or 'no extension'}); "
+                                       "if it is a return, ask for the Excel file"))
+            else:
                 files.append(p)
     return files, skipped
+
+
+def _lock_reason(path: Path) -> str:
+    if path.name.startswith(("~$", ".~lock.")):
+        return "a lock file Excel or LibreOffice leaves while a workbook is open; it holds no data"
+    return "a system file, not a return"
 
 
 def read_one(path: Path, rules: RagRules, as_of: date, partnership: Partnership | None,
@@ -48,17 +76,21 @@ def read_one(path: Path, rules: RagRules, as_of: date, partnership: Partnership 
     try:
         book = read_workbook(path, password=password)
     except UnreadableFile as exc:
+        if exc.code == "lock-file":  # a lock file under an ordinary name: nothing lost
+            return skipped_result(Skip(path, str(exc)))
         return FileResult(str(path), issues=[where.issue("file-unreadable", reason=str(exc))],
                           modified=modified, sha256=_sha256(path))
+    if is_xlperf_output(book):
+        return skipped_result(Skip(path, "a workbook xlperf wrote (a consolidated partnership "
+                                         "workbook), not an agency return"))
     reading = read_return(book, rules, as_of, partnership)
     return FileResult(str(path), reading=reading, sha256=book.sha256, modified=modified)
 
 
-def skipped_result(path: Path) -> FileResult:
-    reason = "a lock file Excel or LibreOffice leaves while the file is open" \
-        if path.name.startswith(("~$", ".~lock.")) else "a system file, not a return"
-    return FileResult(str(path), skipped=True, issues=[
-        Where.of(path).issue("file-skipped", name=path.name, reason=reason)])
+def skipped_result(skip: Skip) -> FileResult:
+    message = skip.reason if skip.reason.startswith("'") else f"{skip.path.name}: {skip.reason}"
+    return FileResult(str(skip.path), skipped=True, issues=[
+        Where.of(skip.path).issue("file-skipped", reason=message)])
 
 
 def read_many(files: Sequence[Path], rules: RagRules, as_of: date,

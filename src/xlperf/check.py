@@ -196,6 +196,7 @@ class RowResult:
     row: int
     accepted: bool
     reason: str = ""
+    unused: bool = False  # an unfilled form row (only placeholders): listed, not an error
 
 
 def _only_placeholders(raw: RawRow) -> bool:
@@ -219,7 +220,7 @@ def _reject_unfilled(ctx: Context, raw: RawRow) -> RowResult:
     shown = sorted({c.placeholder for c in raw.cells.values() if c.placeholder})
     reason = f"holds only placeholders ({', '.join(repr(p) for p in shown)}); an unused form row"
     ctx.add("row-rejected", raw, None, severity=Severity.INFO, reason=reason)
-    return RowResult(raw.sheet, raw.row, False, reason)
+    return RowResult(raw.sheet, raw.row, False, reason, unused=True)
 
 
 def build_action(ctx: Context, raw: RawRow, fields: Sequence[Field], file: str

@@ -86,9 +86,9 @@ def _progress(total: int, label: str) -> Progress | None:
 
 
 def _read_all(paths: list[Path], rules: RagRules, as_of: date,
-              partnership: Partnership | None, jobs: int, password: str | None
-              ) -> list[FileResult]:
-    files, skipped = walk(_paths(paths))
+              partnership: Partnership | None, jobs: int, password: str | None,
+              exclude: tuple[Path, ...] = ()) -> list[FileResult]:
+    files, skipped = walk(_paths(paths), exclude)
     results = [skipped_result(p) for p in skipped]
     bar = _progress(len(files), "Reading")
     if bar is None:
@@ -106,7 +106,8 @@ def _read_all(paths: list[Path], rules: RagRules, as_of: date,
 
 @app.command()
 def check(
-    paths: Annotated[list[Path], typer.Argument(help="Workbooks or folders to check.")],
+    paths: Annotated[list[Path], typer.Argument(help="Workbooks or folders to check.",
+                                                metavar="PATH")],
     as_of: AsOf = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print issues as a JSON list.")] = False,
     rules: Rules = None,
@@ -134,23 +135,26 @@ def check(
 
 def _print_file(result: FileResult) -> None:
     if result.skipped:
+        out.print(result.issues[0].message, highlight=False, markup=False, soft_wrap=True)
         return
-    out.rule(f"[bold]{result.path}")
+    out.print()
+    out.print(f"[bold]{result.path}[/bold]", highlight=False, soft_wrap=True)
     reading = result.reading
     if reading is None:
         for issue in result.issues:
             out.print(f"[red]Cannot read:[/red] {issue.message}", markup=True, highlight=False)
         return
     kind = f"xlperf {reading.template}" if reading.template else "other workbook"
-    found = "; ".join(f"{t.kind} table in '{t.sheet}' at {t.header} ({t.rows} rows)"
-                      for t in reading.tables) or "no tables"
+    found = "; ".join(f"{t.kind} table in '{t.sheet}' at {t.header} "
+                      f"({plural(t.rows, 'row')})" for t in reading.tables) or "no tables"
     out.print(f"{kind}: {found}", highlight=False, markup=False)
     _issue_table(result.all_issues)
 
 
 def _issue_table(issues: list[Issue]) -> None:
+    if not any(i.severity is not Severity.INFO for i in issues):
+        out.print("No problems found." + (" Notes:" if issues else ""))
     if not issues:
-        out.print("No problems found.")
         return
     table = Table(show_lines=False, pad_edge=False)
     for title in ("Severity", "Sheet", "Cell", "Code", "Message"):
@@ -162,9 +166,14 @@ def _issue_table(issues: list[Issue]) -> None:
     out.print(table)
 
 
+def severity_text(counts: dict[str, int]) -> str:
+    return ", ".join(plural(counts.get(s.value, 0), s.value, "info" if s is Severity.INFO
+                            else "") for s in Severity)
+
+
 def _print_counts(issues: list[Issue]) -> None:
-    counts = Counter(i.severity for i in issues)
-    out.print(", ".join(f"{counts.get(s, 0)} {s.value}s" for s in Severity), highlight=False)
+    counts = Counter(i.severity.value for i in issues)
+    out.print(severity_text(dict(counts)), highlight=False)
 
 
 # --- consolidate -----------------------------------------------------------------------------
@@ -172,15 +181,16 @@ def _print_counts(issues: list[Issue]) -> None:
 
 @app.command(name="consolidate")
 def consolidate_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="Folders and files of agency returns.")],
+    paths: Annotated[list[Path], typer.Argument(help="Folders and files of agency returns.",
+                                                metavar="DIR_OR_FILE")],
     output: Annotated[Path, typer.Option("-o", "--output", help="The partnership workbook "
                                          "to write (.xlsx).")],
     as_of: AsOf = None,
     partnership: Annotated[Optional[Path], typer.Option(  # noqa: UP045
         "--partnership", help="TOML file listing member agencies and sub-groups.")] = None,
     rules: Rules = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Files read in parallel "
-                                      "(processes).")] = 1,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, max=64,
+                                      help="Files read in parallel (processes).")] = 1,
     password: Password = None,
 ) -> None:
     """Consolidate a folder of agency returns into one partnership workbook.
@@ -207,31 +217,45 @@ def run_consolidation(paths: list[Path], output: Path, as_of: date, rules: RagRu
         check_output(output, files)
     except OutputError as exc:
         raise UsageError(str(exc)) from exc
-    results = _read_all(paths, rules, as_of, partnership, jobs, password)
+    results = _read_all(paths, rules, as_of, partnership, jobs, password, exclude=(output,))
     data = consolidate(results, as_of, rules, partnership)
+    data.root = _common_root(paths)
     write_partnership_workbook(data, output)
     _print_summary(data, output)
     return data
 
 
+def _common_root(paths: list[Path]) -> str:
+    """The folder file names are shown relative to (the inputs' common folder)."""
+    import os
+
+    folders = [str(p.resolve() if p.is_dir() else p.resolve().parent) for p in paths]
+    root = os.path.commonpath(folders) if folders else ""
+    return str(Path(root)) + os.sep if root else ""
+
+
+def plural(n: int, word: str, many: str = "") -> str:
+    return f"{n} {word if n == 1 else many or word + 's'}"
+
+
 def _print_summary(data: Consolidation, output: Path) -> None:
     by_status = Counter(s.status for s in data.submissions)
     read = sum(1 for s in data.submissions if s.status is not FileStatus.SKIPPED)
-    lines = [
-        f"Files: {read} read, {by_status[FileStatus.ACCEPTED]} accepted, "
-        f"{by_status[FileStatus.WARNINGS]} accepted with warnings, "
-        f"{by_status[FileStatus.SUPERSEDED]} superseded, {by_status[FileStatus.REJECTED]} "
-        f"rejected, {by_status[FileStatus.SKIPPED]} skipped (lock/system files).",
-    ]
+    counts = ", ".join(f"{by_status[st]} {st.value}" for st in FileStatus
+                       if st is not FileStatus.SKIPPED and by_status[st])
+    lines = [f"Files: {plural(read, 'file')} read ({counts or 'none'}); "
+             f"{by_status[FileStatus.SKIPPED]} skipped."]
     for s in data.submissions:
         if s.status is FileStatus.REJECTED:
-            lines.append(f"  rejected {s.file}: {s.note}")
+            lines.append(f"  rejected {data.display(s.file)}: {s.note}")
     lines += [
-        f"Rows: {data.rows_in} in = {data.rows_out} out + {data.rows_rejected} rejected + "
-        f"{data.rows_superseded} in superseded returns.",
-        f"Written: {len(data.actions)} actions, {len(data.indicators)} indicator figures, "
-        f"{len(data.narratives)} narratives.",
-        "Issues: " + ", ".join(f"{n} {k}" for k, n in data.severity_counts().items()) + ".",
+        f"Rows: {data.rows_in} in = {data.rows_out} used + {data.rows_rejected} rejected + "
+        f"{data.rows_unused} unused form rows + {data.rows_superseded} in superseded returns.",
+        f"Written: {plural(len(data.actions), 'action')}, "
+        f"{plural(len(data.indicators), 'indicator figure')} (a row can hold several), "
+        f"{plural(len(data.finance), 'finance line')}, "
+        f"{plural(len(data.narratives), 'narrative')}.",
+        "Issues: " + severity_text(data.severity_counts()) + ".",
     ]
     rags = Counter(r.item.computed_rag.value if r.item.computed_rag else "Not rated"
                    for r in data.current_actions() if isinstance(r.item, Action))
@@ -255,6 +279,8 @@ def template(
     kind: Annotated[str, typer.Argument(help="action-plan or monitoring-return.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="The .xlsx file to write.")],
     rules: Rules = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")
+                     ] = False,
 ) -> None:
     """Write a blank xlperf template.
 
@@ -267,7 +293,7 @@ def template(
     if kind not in TEMPLATES:
         raise UsageError(f"Unknown template '{kind}'; choose one of: {', '.join(TEMPLATES)}.")
     try:
-        check_output(output)
+        check_output(output, overwrite=force)
     except OutputError as exc:
         raise UsageError(str(exc)) from exc
     write_template(TEMPLATES[kind], output, _rules(rules))

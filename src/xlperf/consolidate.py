@@ -14,7 +14,15 @@ from enum import StrEnum
 
 from xlperf.extract import Reading
 from xlperf.issues import Issue, Severity, Where
-from xlperf.model import Action, IndicatorValue, MonitoringReturn, Narrative, Partnership, Strand
+from xlperf.model import (
+    Action,
+    FinanceLine,
+    IndicatorValue,
+    MonitoringReturn,
+    Narrative,
+    Partnership,
+    Strand,
+)
 from xlperf.rag import RagRules
 from xlperf.values import Rag
 
@@ -22,6 +30,7 @@ from xlperf.values import Rag
 class FileStatus(StrEnum):
     ACCEPTED = "accepted"
     WARNINGS = "accepted with warnings"
+    ERRORS = "accepted with errors"
     REJECTED = "rejected"
     SUPERSEDED = "superseded"
     SKIPPED = "skipped"
@@ -55,7 +64,12 @@ class Submission:
     rows_in: int = 0
     rows_out: int = 0
     rows_rejected: int = 0
+    rows_unused: int = 0
     note: str = ""
+
+    @property
+    def used(self) -> bool:
+        return self.status in (FileStatus.ACCEPTED, FileStatus.WARNINGS, FileStatus.ERRORS)
 
 
 @dataclass
@@ -64,7 +78,7 @@ class Row:
 
     agency: str
     period: str
-    item: Action | IndicatorValue
+    item: Action | IndicatorValue | FinanceLine
 
 
 @dataclass
@@ -74,11 +88,13 @@ class Consolidation:
     submissions: list[Submission] = field(default_factory=list)
     actions: list[Row] = field(default_factory=list)
     indicators: list[Row] = field(default_factory=list)
+    finance: list[Row] = field(default_factory=list)
     narratives: list[tuple[str, str, Narrative, str]] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     missing: list[tuple[str, str]] = field(default_factory=list)  # (agency, period)
     partnership: Partnership | None = None
     period: str = ""  # the latest period reported
+    root: str = ""  # the folder file names are shown relative to
 
     @property
     def rows_in(self) -> int:
@@ -93,9 +109,24 @@ class Consolidation:
         return sum(s.rows_rejected for s in self.submissions)
 
     @property
+    def rows_unused(self) -> int:
+        return sum(s.rows_unused for s in self.submissions)
+
+    @property
     def rows_superseded(self) -> int:
-        return sum(s.rows_in - s.rows_rejected for s in self.submissions
+        return sum(s.rows_in - s.rows_rejected - s.rows_unused for s in self.submissions
                    if s.status is FileStatus.SUPERSEDED)
+
+    @property
+    def rows_accounted(self) -> int:
+        """Rows used, rejected, unused or superseded: equals rows_in when nothing is lost."""
+        return self.rows_out + self.rows_rejected + self.rows_unused + self.rows_superseded
+
+    def display(self, path: str) -> str:
+        """A file's name as the user sees it: relative to the folder consolidated."""
+        if self.root and path.startswith(self.root):
+            return path[len(self.root):].lstrip("/\\") or path
+        return path
 
     def severity_counts(self) -> dict[str, int]:
         counts = Counter(i.severity for i in self.issues)
@@ -208,24 +239,27 @@ def _submission(result: FileResult, superseded: tuple[str, str] | None) -> Submi
     elif superseded is not None:
         status = FileStatus.SUPERSEDED
     else:
-        status = FileStatus.WARNINGS if errors or warnings else FileStatus.ACCEPTED
+        status = (FileStatus.ERRORS if errors else FileStatus.WARNINGS if warnings
+                  else FileStatus.ACCEPTED)
     note = next((i.message for i in issues if i.code in ("file-unreadable", "no-tables-found")
                  or result.skipped), "")
     if superseded is not None:
         note = f"superseded by {superseded[0]} (later {superseded[1]})"
     rows_in = reading.rows_in if reading else 0
     rejected = reading.rows_rejected if reading else 0
-    out_rows = 0 if status is FileStatus.SUPERSEDED else rows_in - rejected
+    unused = reading.rows_unused if reading else 0
+    out_rows = 0 if status is FileStatus.SUPERSEDED else rows_in - rejected - unused
     return Submission(
         file=result.path, agency=ret.agency if ret else "", period=ret.period_label if ret else "",
         status=status, errors=errors, warnings=warnings, sha256=result.sha256, rows_in=rows_in,
-        rows_out=out_rows, rows_rejected=rejected, note=note)
+        rows_out=out_rows, rows_rejected=rejected, rows_unused=unused, note=note)
 
 
 def _add_rows(out: Consolidation, ret: MonitoringReturn) -> None:
     period = ret.period_label
     out.actions.extend(Row(ret.agency, period, a) for a in ret.actions)
     out.indicators.extend(Row(ret.agency, period, v) for v in ret.indicators)
+    out.finance.extend(Row(ret.agency, period, f) for f in ret.finance)
     if not ret.narrative.is_empty():
         out.narratives.append((ret.agency, period, ret.narrative, ret.file))
 
@@ -239,6 +273,5 @@ def _latest_period(results: Sequence[FileResult]) -> str:
 def _missing(out: Consolidation, partnership: Partnership | None) -> list[tuple[str, str]]:
     if partnership is None or not out.period:
         return []
-    sent = {s.agency.lower() for s in out.submissions
-            if s.period == out.period and s.status in (FileStatus.ACCEPTED, FileStatus.WARNINGS)}
+    sent = {s.agency.lower() for s in out.submissions if s.period == out.period and s.used}
     return [(a.name, out.period) for a in partnership.agencies if a.name.lower() not in sent]

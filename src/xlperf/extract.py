@@ -41,6 +41,7 @@ from xlperf.schema import (
     INDICATOR_FIELDS,
     MARKER_SHEET,
     NARRATIVE_FIELDS,
+    OUTPUT_KINDS,
     TEMPLATES,
     Field,
     FieldType,
@@ -79,7 +80,11 @@ class Reading:
 
     @property
     def rows_rejected(self) -> int:
-        return sum(1 for r in self.rows if not r.accepted)
+        return sum(1 for r in self.rows if not r.accepted and not r.unused)
+
+    @property
+    def rows_unused(self) -> int:
+        return sum(1 for r in self.rows if r.unused)
 
 
 def template_marker(book: Workbook) -> tuple[str, int] | None:
@@ -89,6 +94,12 @@ def template_marker(book: Workbook) -> tuple[str, int] | None:
         return None
     version = sheet.value(1, 1)
     return str(sheet.value(0, 1)), int(version) if isinstance(version, int | float) else 0
+
+
+def is_xlperf_output(book: Workbook) -> bool:
+    """True for a workbook xlperf wrote as output (its marker says so), not a return."""
+    marker = template_marker(book)
+    return marker is not None and marker[0] in OUTPUT_KINDS
 
 
 def read_return(book: Workbook, rules: RagRules, as_of: date,
@@ -254,8 +265,9 @@ def _read_foreign(book: Workbook, ctx: Context) -> Reading:
                                             len(raws)))
             _build(ctx, raws, _FIELDS[table.kind], _KEYS[table.kind], ret, reading)
     if not reading.tables:
-        ctx.issues.append(ctx.where.issue(
-            "no-tables-found", sheets=", ".join(f"'{s.name}'" for s in book.sheets) or "none"))
+        names = [f"'{s.name}'" for s in book.sheets if s.visible]
+        shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+        ctx.issues.append(ctx.where.issue("no-tables-found", sheets=shown or "none"))
     reading.ret = ret
     return reading
 

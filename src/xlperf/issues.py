@@ -42,13 +42,14 @@ _CODES = [
     Code("file-unreadable", "File cannot be read", E,
          "The file is not a workbook xlperf can read (a lock file, password-protected, "
          "not a spreadsheet, damaged or hostile). Nothing in it was read.", "{reason}"),
-    Code("file-skipped", "Lock or system file skipped", N,
-         "Office and LibreOffice lock files, .DS_Store and Thumbs.db hold no data and are "
-         "skipped while walking a folder.", "Skipped {name}: {reason}."),
+    Code("file-skipped", "File skipped", N,
+         "Files that hold no return are skipped and listed: Office and LibreOffice lock "
+         "files, .DS_Store and Thumbs.db, files that are not spreadsheets, and workbooks "
+         "xlperf wrote itself.", "Skipped {reason}"),
     Code("file-note", "Part of the file was not read", N,
          "The values were read but something else (formatting, merged cells) could not be.",
          "{note}"),
-    Code("no-tables-found", "No action or indicator table found", W,
+    Code("no-tables-found", "No action or indicator table found", E,
          "No sheet has a header row xlperf recognises (e.g. Action, Owner, Due date, RAG; "
          "or Indicator, Target, Actual).",
          "No action or indicator table found. Sheets looked at: {sheets}. Use the xlperf "

@@ -15,6 +15,8 @@ from xlperf.values import Rag
 
 TEMPLATE_VERSION = 1
 MARKER_SHEET = "_xlperf"  # hidden sheet: A1 "xlperf-template", B1 kind, B2 version
+#: kinds of workbook xlperf writes as output (marked the same way, never read as returns)
+OUTPUT_KINDS = ("partnership-workbook", "rag-update")
 
 
 class FieldType(StrEnum):

@@ -21,8 +21,15 @@ def lock_file_for(path: Path) -> Path | None:
     return None
 
 
-def check_output(path: Path, inputs: list[Path] | None = None) -> None:
+def check_output(path: Path, inputs: list[Path] | None = None, *, overwrite: bool = True,
+                 suffixes: tuple[str, ...] = (".xlsx",)) -> None:
     """Refuse to overwrite an input, or a file that is open in Excel or LibreOffice."""
+    if suffixes and path.suffix.lower() not in suffixes:
+        raise OutputError(f"{path.name}: xlperf writes {' or '.join(suffixes)} files; "
+                          f"name the output like {path.stem}{suffixes[0]}.")
+    if not overwrite and path.exists():
+        raise OutputError(f"{path} already exists; choose another name, or add --force "
+                          "to replace it.")
     target = path.resolve()
     for source in inputs or []:
         if source.resolve() == target:
@@ -37,6 +44,12 @@ def check_output(path: Path, inputs: list[Path] | None = None) -> None:
         raise OutputError(f"The folder {path.parent} does not exist.")
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it over ``path`` only on success."""
@@ -46,6 +59,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
     tmp = Path(tmp_name)
     try:
         yield tmp
+        os.chmod(tmp, 0o666 & ~_umask())  # as an ordinary new file, not mkstemp's 0600
         os.replace(tmp, path)
     finally:
         if tmp.exists():

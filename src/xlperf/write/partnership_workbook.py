@@ -16,7 +16,8 @@ import xlsxwriter
 
 from xlperf import __version__
 from xlperf.consolidate import RAG_ORDER, Consolidation, Row
-from xlperf.model import Action, IndicatorValue
+from xlperf.model import Action, FinanceLine, IndicatorValue
+from xlperf.schema import MARKER_SHEET
 from xlperf.values import DateValue
 from xlperf.write.atomic import atomic_path
 from xlperf.write.style import WORKBOOK_OPTIONS, Formats, add_rag_colours, print_setup
@@ -34,11 +35,42 @@ def write_partnership_workbook(data: Consolidation, path: Path) -> None:
         _actions(book, fmt, data)
         _indicators(book, fmt, data)
         _narrative(book, fmt, data)
+        _finance(book, fmt, data)
         _submissions(book, fmt, data)
         _issues(book, fmt, data)
         _summary(book, summary, fmt, data)
+        _marker(book)
         summary.activate()
         book.close()
+
+
+def _marker(book: Any) -> None:
+    """Mark the workbook as xlperf's output, so it is never read back as a return."""
+    sheet = book.add_worksheet(MARKER_SHEET)
+    sheet.write_string(0, 0, "xlperf-template")
+    sheet.write_string(0, 1, "partnership-workbook")
+    sheet.write_string(1, 0, "version")
+    sheet.write_number(1, 1, 1)
+    sheet.hide()
+
+
+def _finance(book: Any, fmt: Formats, data: Consolidation) -> None:
+    columns: list[Column] = [
+        ("Agency", 20, "text"), ("Period", 10, "text"), ("Budget line", 30, "wrap"),
+        ("Budget", 12, "money"), ("Income", 12, "money"), ("Expenditure", 12, "money"),
+        ("Remaining", 12, "money"), ("Comment", 36, "wrap"), ("Source file", 30, "text"),
+        ("Source row", 8, "number")]
+    rows: list[list[Value]] = []
+    for row in data.finance:
+        line = row.item
+        assert isinstance(line, FinanceLine)
+        left = (line.budget - line.expenditure
+                if line.budget is not None and line.expenditure is not None else None)
+        rows.append([row.agency, row.period, line.line, line.budget, line.income,
+                     line.expenditure, left, line.comment,
+                     data.display(line.source.file) if line.source else "",
+                     line.source.row if line.source else None])
+    _table(book, fmt, "Finance", columns, rows)
 
 
 Column = tuple[str, int, str]  # title, width, kind (text, wrap, date, number, percent, rag)
@@ -52,7 +84,7 @@ def _table(book: Any, fmt: Formats, name: str, columns: Sequence[Column],
         "name": name.replace(" ", ""), "style": "Table Style Light 9",
         "columns": [{"header": title, "header_format": fmt.header} for title, _, _ in columns]})
     kinds = {"date": fmt.date, "percent": fmt.percent, "number": fmt.number,
-             "wrap": fmt.wrap}
+             "wrap": fmt.wrap, "money": fmt.money}
     for c, (_, width, kind) in enumerate(columns):
         sheet.set_column(c, c, width, kinds.get(kind, fmt.text))
         if kind == "rag":
@@ -124,7 +156,7 @@ def _action_row(row: Row, data: Consolidation) -> list[Value]:
     return [row.agency, row.period, a.ref, a.objective, a.strand.value if a.strand else "",
             a.text, a.owner, _date(a.start), _date(a.due), _precision(a.due, a.due_text),
             a.status.value if a.status else "", a.progress, reported, computed, differ,
-            a.comment, Path(src.file).name if src else "", src.sheet if src else "",
+            a.comment, data.display(src.file) if src else "", src.sheet if src else "",
             src.row if src else None]
 
 
@@ -147,18 +179,20 @@ INDICATOR_COLUMNS: list[Column] = [
 ]
 
 
-def _indicator_row(row: Row) -> list[Value]:
+def _indicator_row(row: Row, data: Consolidation) -> list[Value]:
     v = row.item
     assert isinstance(v, IndicatorValue)
     src = v.source
     return [v.agency or row.agency, v.period or row.period, v.indicator, v.breakdown, v.value,
             v.text, v.numerator, v.denominator, v.target, v.target_text, v.baseline,
             v.baseline_text,            v.reported_rag.value if v.reported_rag else "", v.comment,
-            Path(src.file).name if src else "", src.sheet if src else "", src.cell if src else ""]
+            data.display(src.file) if src else "", src.sheet if src else "",
+            src.cell if src else ""]
 
 
 def _indicators(book: Any, fmt: Formats, data: Consolidation) -> None:
-    _table(book, fmt, "Indicators", INDICATOR_COLUMNS, [_indicator_row(r) for r in data.indicators])
+    rows = [_indicator_row(r, data) for r in data.indicators]
+    _table(book, fmt, "Indicators", INDICATOR_COLUMNS, rows)
 
 
 def _narrative(book: Any, fmt: Formats, data: Consolidation) -> None:
@@ -167,7 +201,7 @@ def _narrative(book: Any, fmt: Formats, data: Consolidation) -> None:
                              ("Priorities", 45, "wrap"), ("Points for action", 45, "wrap"),
                              ("Source file", 30, "text")]
     rows = [[agency, period, n.progress, n.problems, n.priorities, n.points_for_action,
-             Path(file).name] for agency, period, n, file in data.narratives]
+             data.display(file)] for agency, period, n, file in data.narratives]
     _table(book, fmt, "Narrative", columns, rows)
 
 
@@ -178,7 +212,7 @@ def _submissions(book: Any, fmt: Formats, data: Consolidation) -> None:
         ("Rows in", 8, "number"), ("Rows out", 9, "number"), ("Rows rejected", 9, "number"),
         ("Note", 50, "wrap"), ("Content hash (SHA-256)", 20, "text")]
     rows: list[list[Value]] = [
-        [s.agency, s.period, s.file, s.status.value, s.errors, s.warnings, s.rows_in,
+        [s.agency, s.period, data.display(s.file), s.status.value, s.errors, s.warnings, s.rows_in,
          s.rows_out, s.rows_rejected, s.note, s.sha256] for s in data.submissions]
     rows += [[agency, period, "", "not submitted", None, None, None, None, None,
               "Member agency with no return for the period.", ""]
@@ -190,8 +224,8 @@ def _issues(book: Any, fmt: Formats, data: Consolidation) -> None:
     columns: list[Column] = [("File", 36, "text"), ("Sheet", 16, "text"), ("Cell", 7, "text"),
                              ("Row", 6, "number"), ("Code", 24, "text"),
                              ("Severity", 9, "text"), ("Message", 80, "wrap")]
-    rows: list[list[Value]] = [[i.file, i.sheet, i.cell, i.row, i.code, i.severity.value,
-                                i.message] for i in data.issues]
+    rows: list[list[Value]] = [[data.display(i.file), i.sheet, i.cell, i.row, i.code,
+                                i.severity.value, i.message] for i in data.issues]
     _table(book, fmt, "Issues", columns, rows)
 
 
@@ -203,8 +237,7 @@ def _summary(book: Any, sheet: Any, fmt: Formats, data: Consolidation) -> None:
     facts = [("As of", data.as_of.strftime("%d/%m/%Y")),
              ("Latest period", data.period or "(not stated)"),
              ("RAG rule", data.rules.describe()), ("Rule set", data.rules.source),
-             ("Returns used", str(sum(1 for s in data.submissions
-                                      if s.status.value.startswith("accepted")))),
+             ("Returns used", str(sum(1 for s in data.submissions if s.used))),
              ("Actions counted", f"{len(data.current_actions())} (latest period; "
                                  f"{len(data.actions)} rows in all periods)"),
              ("Indicator figures", str(len(data.indicators)))]
@@ -269,8 +302,7 @@ def _submitted_block(sheet: Any, fmt: Formats, row: int, data: Consolidation) ->
     row += 1
     for c, title in enumerate(("Agency", "Submitted")):
         sheet.write_string(row, c, title, fmt.header)
-    sent = sorted({s.agency for s in data.submissions if s.period == data.period
-                   and s.status.value.startswith("accepted")})
+    sent = sorted({s.agency for s in data.submissions if s.period == data.period and s.used})
     entries: list[tuple[str, str]] = [(a, "Yes") for a in sent]
     entries += [(a, "No") for a, _ in data.missing]
     for agency, flag in entries:
