@@ -104,7 +104,7 @@ def read_field(ctx: Context, raw: RawRow, spec: Field) -> Any:
         soft = not ctx.strict and parsed.problem == "number-unreadable"
         ctx.add(parsed.problem, raw, cell.col, severity=Severity.WARNING if soft else None,
                 field=label, value=shown, detail=parsed.detail)
-        return parsed.value if parsed.problem == "percent-out-of-range" else None
+        return None  # a value that breaks the rules is reported, never used
     if spec.type is FieldType.DATE and isinstance(cell.value, str) and ctx.strict:
         ctx.add("date-as-text", raw, cell.col, field=label, value=cell.value.strip(),
                 date=parsed.value.label if parsed.value else "")
@@ -238,7 +238,7 @@ def build_action(ctx: Context, raw: RawRow, fields: Sequence[Field], file: str
                                                             "priority", "group", "level"),
         strand=values.get("strand") or parse_strand(" ".join(raw.context.values())),
         owner=_text(values.get("owner")), start=values.get("start"), due=values.get("due"),
-        due_text=_due_text(raw) if values.get("due") is None else "",
+        due_text=_due_text(raw),
         status=values.get("status"), progress=values.get("progress"),
         reported_rag=values.get("reported_rag"), outputs=_text(values.get("outputs")),
         outcomes=_text(values.get("outcomes")), comment=_text(values.get("comment")),
@@ -328,6 +328,14 @@ def _split_families(raw: RawRow) -> tuple[RawRow, dict[str, str]]:
     return RawRow(raw.sheet, raw.row, cells, raw.context, titles, extra), families
 
 
+def _context(raw: RawRow) -> str:
+    """The labels a row sits under: group rows above it and text columns beside it."""
+    parts = [f"{k}: {v}" for k, v in raw.context.items() if v]
+    parts += [f"{title}: {str(c.value).strip()}" for title, c in raw.extra.items()
+              if isinstance(c.value, str) and c.value.strip() and not c.placeholder]
+    return "; ".join(dict.fromkeys(parts))
+
+
 def _has_figure(value: IndicatorValue) -> bool:
     return any(v is not None for v in (value.value, value.target, value.baseline,
                                         value.numerator, value.reported_rag)) or bool(value.text)
@@ -342,8 +350,10 @@ def _as_written(raw: RawRow, values: dict[str, Any], key: str) -> str:
 
 
 def _indicator(values: dict[str, Any], name: str, raw: RawRow, file: str) -> IndicatorValue:
-    cell = raw.cells.get("value")
+    keys = [k for k in ("value", "numerator", "target", "baseline") if values.get(k) is not None]
+    cell = raw.cells.get(keys[0] if keys else "indicator")
     return IndicatorValue(
+        context=_context(raw),
         indicator=name, breakdown=_text(values.get("breakdown")), value=values.get("value"),
         text=_as_written(raw, values, "value"), target_text=_as_written(raw, values, "target"),
         baseline_text=_as_written(raw, values, "baseline"),

@@ -140,7 +140,7 @@ def _read_template(book: Workbook, template: Template, version: int, ctx: Contex
                 sheets=", ".join(s.name for s in book.sheets if s.name != MARKER_SHEET)))
             continue
         if isinstance(spec, FormSheet):
-            answers.update(_read_form(ctx, sheet, spec))
+            answers.update(_read_form(ctx, book, sheet, spec))
             submitted = answers.get("submitted_on")
             if isinstance(submitted, DateValue):
                 ctx.judged_on = submitted.start
@@ -190,7 +190,8 @@ def _raw_cell(book: Workbook, sheet: Sheet, r: int, c: int) -> RawCell:
                    placeholder=placeholder)
 
 
-def _read_form(ctx: Context, sheet: Sheet, spec: FormSheet) -> dict[str, object]:
+def _read_form(ctx: Context, book: Workbook, sheet: Sheet, spec: FormSheet
+               ) -> dict[str, object]:
     labels = {_norm(str(sheet.value(r, 0)).rstrip("* ")): r for r in range(sheet.n_rows)
               if isinstance(sheet.value(r, 0), str)}
     answers: dict[str, object] = {}
@@ -201,11 +202,9 @@ def _read_form(ctx: Context, sheet: Sheet, spec: FormSheet) -> dict[str, object]
                 "template-column-missing", 0, 0, expected=f.title,
                 columns=", ".join(labels) or "none"))
             continue
-        raw = RawRow(sheet.name, r, {f.key: RawCell(sheet.value(r, 1), 1)})
+        raw = RawRow(sheet.name, r, {f.key: _raw_cell(book, sheet, r, 1)})
         cell = raw.cells[f.key]
-        if is_placeholder(cell.value):
-            cell.placeholder, cell.value = str(cell.value).strip(), None
-        if is_blank(cell.value) and not cell.placeholder:
+        if is_blank(cell.value) and not cell.placeholder and not cell.uncalculated:
             if f.required:
                 ctx.add("required-missing", raw, 1, field=f.title, cell=f"{sheet.name}!B{r + 1}")
             continue

@@ -94,7 +94,7 @@ class Action(_Model):
     owner: str = ""
     start: DateValue | None = None
     due: DateValue | None = None
-    due_text: str = ""  # the due date as written, when it could not be read
+    due_text: str = ""  # the due date as written, when it was typed as text
     status: Status | None = None
     progress: float | None = None  # percent complete, 0..100
     reported_rag: Rag | None = None
@@ -124,6 +124,7 @@ class IndicatorValue(_Model):
     baseline: float | None = None
     baseline_text: str = ""
     unit: str = ""
+    context: str = ""  # labels the row sits under ('Level: Outcome; Result: ...')
     agency: str = ""  # for tables with one row per agency; else the return's agency
     period: str = ""  # likewise
     reported_rag: Rag | None = None

@@ -171,7 +171,7 @@ def _actions(book: Any, fmt: Formats, data: Consolidation) -> None:
 
 INDICATOR_COLUMNS: list[Column] = [
     ("Agency", 18, "text"), ("Period", 10, "text"), ("Indicator", 40, "wrap"),
-    ("Breakdown", 20, "text"), ("Value", 10, "number"), ("Value as written", 16, "wrap"),
+    ("Breakdown", 20, "text"), ("Context", 30, "wrap"), ("Value", 10, "number"), ("Value as written", 16, "wrap"),
     ("Numerator", 10, "number"), ("Denominator", 11, "number"), ("Target", 10, "number"),
     ("Target as written", 16, "wrap"), ("Baseline", 10, "number"),
     ("Baseline as written", 14, "wrap"), ("Reported RAG", 12, "rag"), ("Comment", 30, "wrap"),
@@ -183,7 +183,8 @@ def _indicator_row(row: Row, data: Consolidation) -> list[Value]:
     v = row.item
     assert isinstance(v, IndicatorValue)
     src = v.source
-    return [v.agency or row.agency, v.period or row.period, v.indicator, v.breakdown, v.value,
+    return [v.agency or row.agency, v.period or row.period, v.indicator, v.breakdown, v.context,
+            v.value,
             v.text, v.numerator, v.denominator, v.target, v.target_text, v.baseline,
             v.baseline_text,            v.reported_rag.value if v.reported_rag else "", v.comment,
             data.display(src.file) if src else "", src.sheet if src else "",
