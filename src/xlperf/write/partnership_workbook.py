@@ -171,7 +171,8 @@ def _actions(book: Any, fmt: Formats, data: Consolidation) -> None:
 
 INDICATOR_COLUMNS: list[Column] = [
     ("Agency", 18, "text"), ("Period", 10, "text"), ("Indicator", 40, "wrap"),
-    ("Breakdown", 20, "text"), ("Context", 30, "wrap"), ("Value", 10, "number"), ("Value as written", 16, "wrap"),
+    ("Breakdown", 20, "text"), ("Context", 30, "wrap"), ("Value", 10, "number"),
+    ("Value as written", 16, "wrap"),
     ("Numerator", 10, "number"), ("Denominator", 11, "number"), ("Target", 10, "number"),
     ("Target as written", 16, "wrap"), ("Baseline", 10, "number"),
     ("Baseline as written", 14, "wrap"), ("Reported RAG", 12, "rag"), ("Comment", 30, "wrap"),
