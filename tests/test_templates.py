@@ -85,10 +85,32 @@ def test_missing_template_sheet_is_reported_with_the_sheets_there(tmp_path: Path
     path = tmp_path / "return.xlsx"
     write_template(TEMPLATES["monitoring-return"], path, RULES)
     book = openpyxl.load_workbook(path)
-    book["Indicators"].title = "Figures"
+    del book["Indicators"]
     book.save(path)
     reading = read_return(read_workbook(path), RULES, date(2025, 10, 14))
     missing = [i for i in reading.issues if i.code == "template-sheet-missing"]
     assert len(missing) == 1
     assert "Sheet 'Indicators' not found" in missing[0].message
-    assert "Figures" in missing[0].message
+    assert "Actions" in missing[0].message and "Finance" in missing[0].message
+
+
+def test_renamed_template_sheets_are_found_by_their_headings(tmp_path: Path) -> None:
+    import openpyxl
+
+    path = tmp_path / "return.xlsx"
+    fill = Fill(forms={"agency": "Agency A", "period": "2025/26 Q2", "submitted_by": "SPOC",
+                       "submitted_on": date(2025, 10, 3)},
+                tables={"Actions": [{"action": "Train staff", "owner": "Team",
+                                     "due": date(2026, 1, 31)}]})
+    write_template(TEMPLATES["monitoring-return"], path, RULES, fill)
+    book = openpyxl.load_workbook(path)
+    book["Actions"].title = "Actions Q2"
+    book["Return"].title = "Cover"
+    book.save(path)
+    reading = read_return(read_workbook(path), RULES, date(2025, 10, 14))
+    assert reading.ret is not None
+    assert [a.text for a in reading.ret.actions] == ["Train staff"]
+    assert reading.ret.agency == "Agency A"
+    renamed = {(i.sheet, i.code) for i in reading.issues}
+    assert ("Actions Q2", "template-sheet-renamed") in renamed
+    assert ("Cover", "template-sheet-renamed") in renamed

@@ -133,12 +133,15 @@ def _read_template(book: Workbook, template: Template, version: int, ctx: Contex
     answers: dict[str, object] = {}
     ret = MonitoringReturn(agency="", file=str(book.path), template=reading.template)
     for spec in template.sheets:
-        sheet = book.sheet(spec.name)
+        sheet = book.sheet(spec.name) or _renamed(book, template, spec)
         if sheet is None:
             ctx.issues.append(ctx.where.issue(
                 "template-sheet-missing", expected=spec.name,
                 sheets=", ".join(s.name for s in book.sheets if s.name != MARKER_SHEET)))
             continue
+        if sheet.name != spec.name:
+            ctx.issues.append(ctx.where.in_sheet(sheet.name).issue(
+                "template-sheet-renamed", expected=spec.name, found=sheet.name))
         if isinstance(spec, FormSheet):
             answers.update(_read_form(ctx, book, sheet, spec))
             submitted = answers.get("submitted_on")
@@ -151,6 +154,22 @@ def _read_template(book: Workbook, template: Template, version: int, ctx: Contex
     _apply_answers(ret, answers)
     reading.ret = ret
     return reading
+
+
+def _renamed(book: Workbook, template: Template, spec: TableSheet | FormSheet) -> Sheet | None:
+    """A sheet that is ``spec`` under another name: it has (most of) the spec's headings."""
+    declared = {t.name for t in template.sheets} | {MARKER_SHEET, "Instructions", "Lists"}
+    wanted = {_norm(f.title) for f in spec.fields if f.type is not FieldType.COMPUTED_RAG}
+    for sheet in book.sheets:
+        if sheet.name in declared or not sheet.rows:
+            continue
+        if isinstance(spec, TableSheet):
+            found = {_norm(str(v)) for v in sheet.rows[0] if isinstance(v, str)}
+        else:
+            found = {_norm(str(sheet.value(r, 0)).rstrip("* ")) for r in range(sheet.n_rows)}
+        if len(wanted & found) * 2 > len(wanted):
+            return sheet
+    return None
 
 
 def _template_rows(ctx: Context, book: Workbook, sheet: Sheet, spec: TableSheet

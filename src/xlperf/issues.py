@@ -59,6 +59,11 @@ _CODES = [
          "A sheet the template declares is not in the workbook (renamed or deleted).",
          "Sheet '{expected}' not found; sheets are: {sheets}. Restore it from a fresh "
          "template."),
+    Code("template-sheet-renamed", "Template sheet renamed", W,
+         "A sheet the template declares was found under another name (by its headings) "
+         "and read from there.",
+         "Sheet '{expected}' not found; read sheet '{found}' instead, which has its "
+         "headings. Keep the template's sheet names."),
     Code("template-column-missing", "Template column missing", E,
          "A column the template declares is not in the header row.",
          "Column '{expected}' not found in the header row; columns are: {columns}."),
