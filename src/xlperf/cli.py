@@ -328,7 +328,7 @@ def rag(
         summary = write_rag(path, result.reading, output, day, rule_set)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
-    out.print(summary, highlight=False, markup=False)
+    print(summary)
 
 
 @app.command()

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import openpyxl
 
-from xlperf.consolidate import Consolidation, Row
+from xlperf.consolidate import Consolidation, FileStatus, Row, Submission
 from xlperf.extract import Reading
 from xlperf.rag import RagRules
-from xlperf.schema import ACTIONS_SHEET, COMPUTED_RAG
+from xlperf.schema import ACTIONS_SHEET, COMPUTED_RAG, DUE
 from xlperf.write.atomic import OutputError, atomic_path, check_output
 from xlperf.write.partnership_workbook import write_partnership_workbook
 from xlperf.write.templates import AS_OF_CELL
@@ -25,38 +25,62 @@ from xlperf.write.templates import AS_OF_CELL
 
 def write_rag(source: Path, reading: Reading, output: Path, as_of: date,
               rules: RagRules) -> str:
+    """Write the copy (or the new workbook); returns one line for the user."""
     try:
         check_output(output, [source])
     except OutputError as exc:
         raise ValueError(str(exc)) from exc
     ret = reading.ret
     actions = ret.actions if ret else []
+    if not actions:
+        raise ValueError(f"No actions found in {source.name}; nothing to rate. Run "
+                         f"'xlperf check {source}' to see what was found.")
     counts = Counter(a.computed_rag.value if a.computed_rag else "Not rated" for a in actions)
     summary = ", ".join(f"{n} {word}" for word, n in sorted(counts.items()))
     if reading.template and source.suffix.lower() in (".xlsx", ".xlsm"):
-        _fill_template_copy(source, reading, output, as_of)
-        return f"Wrote {output}: computed RAG for {len(actions)} actions ({summary})."
+        words = _fill_template_copy(source, reading, output, as_of)
+        how = (f"; {words} written as words because their due date is not a real date"
+               if words else "")
+        return (f"Wrote {output}: computed RAG as of {as_of:%d/%m/%Y} for {len(actions)} "
+                f"actions ({summary}). The template's RAG formula stays in place{how}.")
     data = Consolidation(as_of=as_of, rules=rules, issues=list(reading.issues))
     agency = ret.agency if ret else ""
     data.actions = [Row(agency, ret.period_label if ret else "", a) for a in actions]
+    data.submissions = [Submission(
+        file=str(source), agency=agency, period=ret.period_label if ret else "",
+        status=FileStatus.ACCEPTED, errors=0, warnings=0, sha256="",
+        rows_in=reading.rows_in, rows_out=reading.rows_in - reading.rows_rejected,
+        rows_rejected=reading.rows_rejected)]
     write_partnership_workbook(data, output)
     return (f"{source.name} is not an xlperf template, so it was left as it is; wrote its "
             f"{len(actions)} actions with computed RAG ({summary}) to a new workbook {output}.")
 
 
-def _fill_template_copy(source: Path, reading: Reading, output: Path, as_of: date) -> None:
+def _fill_template_copy(source: Path, reading: Reading, output: Path, as_of: date) -> int:
+    """Set the as-of date; keep the RAG formula where it can work (the due date is a real
+    date), write xlperf's word where it cannot. Returns how many words were written."""
     book = openpyxl.load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm")
-    sheet = book[ACTIONS_SHEET.name]
+    sheet = book[_actions_sheet(book, reading)]
     header = [c.value for c in sheet[1]]
-    col = header.index(COMPUTED_RAG.title) + 1
-    by_row = {a.source.row: a for a in (reading.ret.actions if reading.ret else [])
-              if a.source and a.source.sheet == ACTIONS_SHEET.name}
-    for row, action in by_row.items():
-        if row is not None:
-            value = action.computed_rag.value if action.computed_rag else ""
-            sheet.cell(row=row, column=col).value = value
+    rag_col = header.index(COMPUTED_RAG.title) + 1
+    due_col = header.index(DUE.title) + 1
+    written = 0
+    for action in reading.ret.actions if reading.ret else []:
+        row = action.source.row if action.source else None
+        if row is None or action.source is None or action.source.sheet != sheet.title:
+            continue
+        due = sheet.cell(row=row, column=due_col).value
+        if not isinstance(due, datetime | date) and action.computed_rag is not None:
+            sheet.cell(row=row, column=rag_col).value = action.computed_rag.value
+            written += 1
     if "Instructions" in book.sheetnames:
         book["Instructions"][AS_OF_CELL.replace("$", "")].value = datetime(
             as_of.year, as_of.month, as_of.day)
     with atomic_path(output) as tmp:
         book.save(tmp)
+    return written
+
+
+def _actions_sheet(book: openpyxl.Workbook, reading: Reading) -> str:
+    sheets = {a.source.sheet for a in (reading.ret.actions if reading.ret else []) if a.source}
+    return next(iter(sheets)) if len(sheets) == 1 else ACTIONS_SHEET.name
