@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import REALDATA
 from xlperf.cells import parse_a1, parse_range
 from xlperf.grid import CellValue, Sheet, Workbook
 from xlperf.read import UnreadableFile, is_lock_or_system_file, read_workbook, safety, sniff
@@ -18,7 +19,6 @@ from xlperf.read.extent import trim
 from xlperf.read.text import as_cell
 from xlperf.read.xlsx_structure import read_structure, scan_sheet
 
-REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 needs_realdata = pytest.mark.skipif(
     not REALDATA.is_dir(), reason=f"real inputs not found at {REALDATA} (shared/ beside the repo)"
 )

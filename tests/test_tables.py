@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import REALDATA
 from xlperf.grid import CellValue, Sheet
 from xlperf.tables import FoundTable, HeaderVocab, Record, find_tables, records
-
-REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 
 ACTIONS = HeaderVocab(
     fields={

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.conftest import REALDATA
 from xlperf.values import (
     DateValue,
     Parsed,
@@ -28,7 +29,6 @@ from xlperf.values import (
     parse_yes_no,
 )
 
-REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 CODES = {
     "date-unreadable", "date-impossible", "date-month-first", "date-ambiguous-year",
     "period-unreadable", "rag-unknown", "percent-out-of-range", "number-unreadable",

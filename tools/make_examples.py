@@ -151,7 +151,7 @@ AGENCIES = {
     "glaa": ("GLAA", glaa),
     "fire": ("Northshire Fire and Rescue Service", fire),
 }
-PERIODS = {1: ("2025/26 Q1", d(11, 7, 2025)), 2: ("2025/26 Q2", d(10, 10, 2025))}
+PERIODS = {1: ("Q1 2025/26", d(11, 7, 2025)), 2: ("Q2 2025/26", d(10, 10, 2025))}
 
 
 def write_return(name: str, agency: str, period: str, submitted: date, actions, figures,

@@ -184,7 +184,7 @@ COVER_FIELDS = (
     Field("agency", "Agency", required=True, width=30,
           help="Your agency's name, as in the partnership list."),
     Field("period", "Period", FieldType.PERIOD, required=True,
-          help="The quarter this return covers, e.g. 2025/26 Q1."),
+          help="The quarter this return covers, e.g. Q1 2025/26 (April to June 2025)."),
     Field("submitted_by", "Submitted by", required=True,
           help="Your role (e.g. Agency SPOC). No personal email or phone needed."),
     Field("submitted_on", "Submitted on", FieldType.DATE, required=True,
