@@ -72,6 +72,8 @@ def _is_header_str(text: str) -> bool:
         return False
     if _NUMBERISH.match(text) or _BULLET.match(text):
         return False
+    if text.endswith(".") and len(text.split()) >= 4:
+        return False  # a sentence of guidance ('When was the decision made.'), not a title
     return not is_placeholder(text)
 
 
