@@ -66,7 +66,7 @@ def _lock_reason(path: Path) -> str:
 
 
 def read_one(path: Path, rules: RagRules, as_of: date, partnership: Partnership | None,
-             password: str | None = None) -> FileResult:
+             password: str | None = None, redact: bool = False) -> FileResult:
     """Read and check one file; an unreadable file becomes a result with one clear issue."""
     where = Where.of(path)
     try:
@@ -83,7 +83,7 @@ def read_one(path: Path, rules: RagRules, as_of: date, partnership: Partnership 
     if is_xlperf_output(book):
         return skipped_result(Skip(path, "a workbook xlperf wrote (a consolidated partnership "
                                          "workbook), not an agency return"))
-    reading = read_return(book, rules, as_of, partnership)
+    reading = read_return(book, rules, as_of, partnership, redact)
     return FileResult(str(path), reading=reading, sha256=book.sha256, modified=modified)
 
 
@@ -95,18 +95,19 @@ def skipped_result(skip: Skip) -> FileResult:
 
 def read_many(files: Sequence[Path], rules: RagRules, as_of: date,
               partnership: Partnership | None, jobs: int = 1, password: str | None = None,
-              progress: Callable[[Path], None] | None = None) -> Iterator[FileResult]:
+              progress: Callable[[Path], None] | None = None, redact: bool = False
+              ) -> Iterator[FileResult]:
     """Read files one at a time, or ``jobs`` at a time in worker processes."""
     if jobs <= 1 or len(files) < 2:
         for path in files:
-            yield read_one(path, rules, as_of, partnership, password)
+            yield read_one(path, rules, as_of, partnership, password, redact)
             if progress:
                 progress(path)
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         n = len(files)
         results = pool.map(read_one, files, [rules] * n, [as_of] * n, [partnership] * n,
-                           [password] * n, chunksize=max(1, n // (jobs * 8)))
+                           [password] * n, [redact] * n, chunksize=max(1, n // (jobs * 8)))
         for path, result in zip(files, results, strict=True):
             if progress:
                 progress(path)

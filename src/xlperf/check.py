@@ -19,6 +19,7 @@ from xlperf.cells import a1, is_blank
 from xlperf.grid import CellValue
 from xlperf.issues import Issue, Severity, Where
 from xlperf.model import Action, FinanceLine, IndicatorValue, Source, Status, Strand
+from xlperf.privacy import find_personal_data, redact
 from xlperf.rag import RagRules, compute_rag, contradicts
 from xlperf.schema import Field, FieldType
 from xlperf.values import (
@@ -71,6 +72,8 @@ class Context:
     strict: bool = True
     #: the date a reported RAG is judged against: the return's submission date, if earlier
     judged_on: date | None = None
+    #: mask likely personal data in free text (--redact)
+    redact: bool = False
     issues: list[Issue] = field(default_factory=list)
 
     def add(self, code: str, raw: RawRow, col: int | None, **params: Any) -> None:
@@ -110,7 +113,26 @@ def read_field(ctx: Context, raw: RawRow, spec: Field) -> Any:
                 date=parsed.value.label if parsed.value else "")
     if spec.choices and spec.type is FieldType.CHOICE and parsed.value is not None:
         return _choice(ctx, raw, cell, spec, label, parsed.value)
+    if spec.type in (FieldType.TEXT, FieldType.LONG_TEXT) and spec.key not in NAMED_FIELDS \
+            and isinstance(parsed.value, str):
+        return guard_text(ctx, raw, cell.col, label, parsed.value)
     return parsed.value
+
+
+#: fields that name an agency, a role or a thing, where a person's name is expected
+NAMED_FIELDS = frozenset({"owner", "submitted_by", "agency", "ref", "indicator", "breakdown",
+                          "line"})
+
+
+def guard_text(ctx: Context, raw: RawRow, col: int | None, label: str, text: str) -> str:
+    """Warn about likely personal data in free text; mask it when redacting."""
+    kinds = find_personal_data(text)
+    if not kinds:
+        return text
+    ctx.add("personal-data-suspected", raw, col, field=label, kinds=" and ".join(kinds),
+            action="it was masked ([redacted]) in the output" if ctx.redact
+            else "use --redact to mask it in the output")
+    return redact(text) if ctx.redact else text
 
 
 def _parse(ctx: Context, spec: Field, value: CellValue, label: str) -> Parsed[Any]:
@@ -333,6 +355,8 @@ def _context(raw: RawRow) -> str:
     parts = [f"{k}: {v}" for k, v in raw.context.items() if v]
     parts += [f"{title}: {str(c.value).strip()}" for title, c in raw.extra.items()
               if isinstance(c.value, str) and c.value.strip() and not c.placeholder]
+    if any(find_personal_data(p) for p in parts):
+        parts = [redact(p) for p in parts]  # side columns are never checked cell by cell
     return "; ".join(dict.fromkeys(parts))
 
 

@@ -40,6 +40,9 @@ Rules = Annotated[Optional[Path], typer.Option(  # noqa: UP045
     "--rules", help="A TOML file overriding the default RAG rules.")]
 Password = Annotated[Optional[str], typer.Option(  # noqa: UP045
     "--password", help="Password to open encrypted workbooks.")]
+Redact = Annotated[bool, typer.Option(
+    "--redact", help="Mask likely personal data (names with titles, dates of birth, phone "
+                     "numbers, emails, postcodes, NI numbers) in every output.")]
 
 
 class UsageError(Exception):
@@ -87,17 +90,18 @@ def _progress(total: int, label: str) -> Progress | None:
 
 def _read_all(paths: list[Path], rules: RagRules, as_of: date,
               partnership: Partnership | None, jobs: int, password: str | None,
-              exclude: tuple[Path, ...] = ()) -> list[FileResult]:
+              exclude: tuple[Path, ...] = (), redact: bool = False) -> list[FileResult]:
     files, skipped = walk(_paths(paths), exclude)
     results = [skipped_result(p) for p in skipped]
     bar = _progress(len(files), "Reading")
     if bar is None:
-        results += read_many(files, rules, as_of, partnership, jobs, password)
+        results += read_many(files, rules, as_of, partnership, jobs, password, redact=redact)
         return results
     with bar:
         task = bar.add_task("", total=len(files))
         results += read_many(files, rules, as_of, partnership, jobs, password,
-                             progress=lambda p: bar.update(task, advance=1, description=p.name))
+                             progress=lambda p: bar.update(task, advance=1, description=p.name),
+                             redact=redact)
     return results
 
 
@@ -192,6 +196,7 @@ def consolidate_cmd(
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, max=64,
                                       help="Files read in parallel (processes).")] = 1,
     password: Password = None,
+    redact: Redact = False,
 ) -> None:
     """Consolidate a folder of agency returns into one partnership workbook.
 
@@ -201,14 +206,14 @@ def consolidate_cmd(
     2: nothing could be written.
     """
     data = run_consolidation(paths, output, _as_of(as_of), _rules(rules),
-                             _partnership(partnership), jobs, password)
+                             _partnership(partnership), jobs, password, redact)
     bad = any(s.status is FileStatus.REJECTED for s in data.submissions)
     raise typer.Exit(1 if bad or data.severity_counts()["error"] else 0)
 
 
 def run_consolidation(paths: list[Path], output: Path, as_of: date, rules: RagRules,
                       partnership: Partnership | None, jobs: int = 1,
-                      password: str | None = None) -> Consolidation:
+                      password: str | None = None, redact: bool = False) -> Consolidation:
     from xlperf.write.atomic import OutputError, check_output
     from xlperf.write.partnership_workbook import write_partnership_workbook
 
@@ -217,7 +222,8 @@ def run_consolidation(paths: list[Path], output: Path, as_of: date, rules: RagRu
         check_output(output, files)
     except OutputError as exc:
         raise UsageError(str(exc)) from exc
-    results = _read_all(paths, rules, as_of, partnership, jobs, password, exclude=(output,))
+    results = _read_all(paths, rules, as_of, partnership, jobs, password, exclude=(output,),
+                        redact=redact)
     data = consolidate(results, as_of, rules, partnership)
     data.root = _common_root(paths)
     write_partnership_workbook(data, output)
@@ -307,6 +313,7 @@ def rag(
     as_of: AsOf = None,
     rules: Rules = None,
     password: Password = None,
+    redact: Redact = False,
 ) -> None:
     """Write the computed RAG into a copy of an action plan.
 
@@ -319,13 +326,14 @@ def rag(
     from xlperf.write.rag_copy import write_rag
 
     rule_set, day = _rules(rules), _as_of(as_of)
-    result = _read_all([_paths([path])[0]], rule_set, day, None, 1, password)[0]
+    result = _read_all([_paths([path])[0]], rule_set, day, None, 1, password,
+                       redact=redact)[0]
     if result.reading is None:
         err.print(result.all_issues[0].message if result.all_issues else "Cannot read.",
                   highlight=False, markup=False)
         raise typer.Exit(2)
     try:
-        summary = write_rag(path, result.reading, output, day, rule_set)
+        summary = write_rag(path, result.reading, output, day, rule_set, redact)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
     print(summary)

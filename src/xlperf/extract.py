@@ -103,11 +103,14 @@ def is_xlperf_output(book: Workbook) -> bool:
 
 
 def read_return(book: Workbook, rules: RagRules, as_of: date,
-                partnership: Partnership | None = None) -> Reading:
-    """Read a workbook as a monitoring return (template or foreign) and check it."""
+                partnership: Partnership | None = None, redact: bool = False) -> Reading:
+    """Read a workbook as a monitoring return (template or foreign) and check it.
+
+    ``redact`` masks likely personal data in free text (it is reported either way).
+    """
     where = Where.of(book.path)
     ctx = Context(where=where, rules=rules, as_of=as_of, vocab=rules.vocab(),
-                  date1904=book.date1904)
+                  date1904=book.date1904, redact=redact)
     for note in book.notes:
         ctx.issues.append(where.issue("file-note", note=note))
     marker = template_marker(book)

@@ -147,6 +147,11 @@ _CODES = [
     Code("row-rejected", "Row rejected", E,
          "A data row could not become an action or an indicator figure; it is listed here "
          "so nothing is lost.", "Row {row} rejected: {reason}"),
+    Code("personal-data-suspected", "Possible personal data", W,
+         "A free-text cell seems to hold personal data (a name with a title, a date of birth, "
+         "a phone number, an email address, a postcode or a National Insurance number). "
+         "Returns should carry aggregate figures only.",
+         "{field} seems to hold {kinds}. Remove it from the return; {action}."),
     # --- returns and consolidation ------------------------------------------------------
     Code("agency-missing", "Agency not stated", W,
          "The return does not say which agency sent it; the file name is used instead.",

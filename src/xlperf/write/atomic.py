@@ -52,9 +52,14 @@ def _umask() -> int:
 
 @contextlib.contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; rename it over ``path`` only on success."""
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix + ".tmp",
-                                    dir=path.parent)
+    """Yield a temporary path beside ``path``; rename it over ``path`` only on success.
+
+    The temporary name carries the writer's process id, so a run that was killed
+    mid-write leaves nothing at ``path`` itself, and the next run clears its leftover.
+    """
+    _clear_leftovers(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-{os.getpid()}-",
+                                    suffix=path.suffix + ".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -64,3 +69,22 @@ def atomic_path(path: Path) -> Iterator[Path]:
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def _clear_leftovers(path: Path) -> None:
+    """Remove temporary files of earlier writers of ``path`` that are no longer running."""
+    for old in path.parent.glob(f".{path.stem}-*-*{path.suffix}.tmp"):
+        pid = old.name[len(path.stem) + 2:].split("-", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            with contextlib.suppress(OSError):
+                old.unlink()
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

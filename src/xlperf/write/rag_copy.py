@@ -16,6 +16,8 @@ import openpyxl
 
 from xlperf.consolidate import Consolidation, FileStatus, Row, Submission
 from xlperf.extract import Reading
+from xlperf.privacy import find_personal_data
+from xlperf.privacy import redact as redact_text
 from xlperf.rag import RagRules
 from xlperf.schema import ACTIONS_SHEET, COMPUTED_RAG, DUE
 from xlperf.write.atomic import OutputError, atomic_path, check_output
@@ -24,7 +26,7 @@ from xlperf.write.templates import AS_OF_CELL
 
 
 def write_rag(source: Path, reading: Reading, output: Path, as_of: date,
-              rules: RagRules) -> str:
+              rules: RagRules, redact: bool = False) -> str:
     """Write the copy (or the new workbook); returns one line for the user."""
     try:
         check_output(output, [source])
@@ -38,7 +40,7 @@ def write_rag(source: Path, reading: Reading, output: Path, as_of: date,
     counts = Counter(a.computed_rag.value if a.computed_rag else "Not rated" for a in actions)
     summary = ", ".join(f"{n} {word}" for word, n in sorted(counts.items()))
     if reading.template and source.suffix.lower() in (".xlsx", ".xlsm"):
-        words = _fill_template_copy(source, reading, output, as_of)
+        words = _fill_template_copy(source, reading, output, as_of, redact)
         how = (f"; {words} written as words because their due date is not a real date"
                if words else "")
         return (f"Wrote {output}: computed RAG as of {as_of:%d/%m/%Y} for {len(actions)} "
@@ -56,7 +58,8 @@ def write_rag(source: Path, reading: Reading, output: Path, as_of: date,
             f"{len(actions)} actions with computed RAG ({summary}) to a new workbook {output}.")
 
 
-def _fill_template_copy(source: Path, reading: Reading, output: Path, as_of: date) -> int:
+def _fill_template_copy(source: Path, reading: Reading, output: Path, as_of: date,
+                        redact: bool = False) -> int:
     """Set the as-of date; keep the RAG formula where it can work (the due date is a real
     date), write xlperf's word where it cannot. Returns how many words were written."""
     book = openpyxl.load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm")
@@ -73,12 +76,25 @@ def _fill_template_copy(source: Path, reading: Reading, output: Path, as_of: dat
         if not isinstance(due, datetime | date) and action.computed_rag is not None:
             sheet.cell(row=row, column=rag_col).value = action.computed_rag.value
             written += 1
+    if redact:
+        _mask_personal_data(book)
     if "Instructions" in book.sheetnames:
         book["Instructions"][AS_OF_CELL.replace("$", "")].value = datetime(
             as_of.year, as_of.month, as_of.day)
     with atomic_path(output) as tmp:
         book.save(tmp)
     return written
+
+
+def _mask_personal_data(book: openpyxl.Workbook) -> None:
+    """--redact: mask likely personal data in every text cell of the copy."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "s" and isinstance(cell.value, str) and \
+                        find_personal_data(cell.value):
+                    cell.value = redact_text(cell.value)
+                    cell.data_type = "s"  # text stays text, whatever it starts with
 
 
 def _actions_sheet(book: openpyxl.Workbook, reading: Reading) -> str:
