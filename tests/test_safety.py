@@ -187,3 +187,23 @@ def test_hostile_packages_are_refused_by_consolidate(tmp_path: Path, name: str) 
     assert path.name in issue.message
     assert ("refuse" in issue.message) or ("bomb" in issue.message) or (
         "too large" in issue.message)
+
+
+def test_a_stray_value_at_the_far_corner_does_not_blow_up_memory(tmp_path: Path) -> None:
+    """One value at XFD1048576 would make a dense reader ask for 17 billion cells."""
+    import xlsxwriter
+
+    from xlperf.read import read_workbook
+
+    path = tmp_path / "far.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Plan")
+    for c, title in enumerate(("Action", "Owner", "Due date")):
+        sheet.write_string(0, c, title)
+    sheet.write_row(1, 0, ["Train staff", "Team", "31/03/2026"])
+    sheet.write_string(1_048_575, 16_383, "stray")
+    book.close()
+    wb = read_workbook(path)
+    assert wb.sheets[0].rows == [["Action", "Owner", "Due date"],
+                                 ["Train staff", "Team", "31/03/2026"]]
+    assert any("XFD1048576" in note for note in wb.notes)

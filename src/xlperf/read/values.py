@@ -30,12 +30,17 @@ class RawSheet:
     merged: list[tuple[int, int, int, int]] | None
 
 
-def read_values(stream: IO[bytes]) -> list[RawSheet]:
-    """Every sheet's values, positioned from A1. Raises CalamineFailed, never a panic."""
+def read_values(stream: IO[bytes], skip: frozenset[str] = frozenset()) -> list[RawSheet]:
+    """Every sheet's values, positioned from A1. Raises CalamineFailed, never a panic.
+
+    Sheets named in ``skip`` (too large for a dense grid) come back empty.
+    """
     try:
         book = CalamineWorkbook.from_filelike(stream)
         try:
-            return [_sheet(book, meta) for meta in book.sheets_metadata]
+            return [_sheet(book, meta) if meta.name not in skip else
+                    RawSheet(meta.name, meta.visible == SheetVisibleEnum.Visible, [], [])
+                    for meta in book.sheets_metadata]
         finally:
             book.close()
     except (KeyboardInterrupt, SystemExit):

@@ -15,9 +15,10 @@ from xlperf.read.errors import UnreadableFile
 from xlperf.read.extent import trim
 from xlperf.read.safety import ZIP_ERRORS, check_xml_prologs, check_zip
 from xlperf.read.sniff import describe_other, is_damaged_workbook_zip, sniff_stream
+from xlperf.read.sparse import read_sparse, shared_strings, too_large
 from xlperf.read.text import decode_text, read_csv, read_html_tables
-from xlperf.read.values import CalamineFailed, date_cells, read_values
-from xlperf.read.xlsx_structure import BookStructure, read_structure
+from xlperf.read.values import CalamineFailed, RawSheet, date_cells, read_values
+from xlperf.read.xlsx_structure import BookStructure, SheetStructure, read_structure
 
 #: kind -> what it is, for messages and notes
 DESCRIPTIONS = {
@@ -152,13 +153,17 @@ def _read_package(path: Path, stream: io.BytesIO, kind: str) -> Workbook:
 
 
 def _workbook(path: Path, kind: str, stream: io.BytesIO, structure: BookStructure) -> Workbook:
+    huge = {name: s for name, s in structure.sheets.items() if too_large(s.extent)}
     stream.seek(0)
     try:
-        raw_sheets = read_values(stream)
+        raw_sheets = read_values(stream, frozenset(huge))
     except CalamineFailed as exc:
         if exc.password:
             raise UnreadableFile("encrypted", path) from exc
         raise UnreadableFile("corrupt-workbook", path, what=DESCRIPTIONS[kind]) from exc
+    notes = list(structure.notes)
+    if huge:
+        _read_huge(stream, raw_sheets, huge, notes)
     sheets = []
     for raw in raw_sheets:
         found = structure.sheets.get(raw.name)
@@ -176,10 +181,26 @@ def _workbook(path: Path, kind: str, stream: io.BytesIO, structure: BookStructur
         path=path,
         kind=kind,
         sheets=sheets,
-        notes=list(structure.notes),
+        notes=notes,
         date1904=structure.date1904,
         needs_recalc=structure.needs_recalc,
     )
+
+
+def _read_huge(stream: io.BytesIO, raw_sheets: list[RawSheet],
+               huge: dict[str, SheetStructure], notes: list[str]) -> None:
+    """Read sheets with values absurdly far apart cell by cell, keeping those near A1."""
+    stream.seek(0)
+    with zipfile.ZipFile(stream) as zf:
+        strings = shared_strings(zf, "xl/sharedStrings.xml")
+        for raw in raw_sheets:
+            if raw.name not in huge:
+                continue
+            raw.rows, outside, first = read_sparse(zf.read(huge[raw.name].part), strings)
+            if outside:
+                notes.append(
+                    f"Sheet '{raw.name}' has {outside} value(s) far outside its data (the "
+                    f"first at {first}); they were not read. Check and delete them.")
 
 
 def _restore_texts(rows: list[list[CellValue]], texts: dict[tuple[int, int], str]) -> None:

@@ -27,6 +27,7 @@ from defusedxml.ElementTree import iterparse
 from xlperf.cells import col_index, parse_a1, parse_range
 from xlperf.read.errors import UnreadableFile
 from xlperf.read.safety import ZIP_ERRORS
+from xlperf.read.sparse import value_extent
 
 _MAIN = (
     "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -62,6 +63,9 @@ class SheetStructure:
     uncalculated: set[tuple[int, int]] = field(default_factory=set)
     #: exact text of cells calamine gets wrong: trimmed strings, error values ('#REF!')
     texts: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: (last row, last column) holding a value, and the package part, for huge sheets
+    extent: tuple[int, int] = (-1, -1)
+    part: str = ""
 
 
 @dataclass
@@ -103,7 +107,9 @@ def read_structure(zf: zipfile.ZipFile, path: Path) -> BookStructure:
             with parts.open(target) as stream:
                 data = stream.read()
             fast = None if shared else quick_scan(data)
-            book.sheets[name] = fast if fast is not None else scan_sheet(io.BytesIO(data), shared)
+            found = fast if fast is not None else scan_sheet(io.BytesIO(data), shared)
+            found.extent, found.part = value_extent(data), target
+            book.sheets[name] = found
         except DefusedXmlException as exc:
             raise UnreadableFile("hostile-xml", path) from exc
         except _DAMAGED:
