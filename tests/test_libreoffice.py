@@ -60,3 +60,19 @@ def test_partnership_workbook_and_templates_open_in_libreoffice(tmp_path: Path) 
     root = Path(__file__).resolve().parents[1] / "workbook_templates"
     for template in root.glob("*.xlsx"):
         assert convert(template, "pdf", tmp_path / template.stem)
+
+
+@needs_libreoffice
+def test_rag_updated_plan_opens_and_recalculates_in_libreoffice(tmp_path: Path) -> None:
+    from tests.conftest import EXAMPLES
+    from xlperf.batch import read_one
+    from xlperf.write.rag_copy import write_rag
+
+    source = EXAMPLES / "returns" / "police_2025-26_Q2.xlsx"
+    result = read_one(source, RULES, AS_OF, None)
+    assert result.reading is not None
+    out = tmp_path / "rated.xlsx"
+    write_rag(source, result.reading, out, AS_OF, RULES)
+    actions = sheets_as_csv(out, tmp_path)["Actions"]
+    col = actions[0].index("Computed RAG")
+    assert [r[col] for r in actions[1:4]] == ["Green", "Red", "Amber"]
