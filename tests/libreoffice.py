@@ -32,7 +32,8 @@ def sheets_as_csv(path: Path, outdir: Path) -> dict[str, list[list[str]]]:
     out: dict[str, list[list[str]]] = {}
     for file in convert(path, spec, outdir):
         if file.suffix == ".csv":
-            sheet = file.stem.split("-", 1)[1] if "-" in file.stem else file.stem
+            prefix = path.stem + "-"
+            sheet = file.stem[len(prefix):] if file.stem.startswith(prefix) else file.stem
             with file.open(newline="", encoding="utf-8") as f:
                 out[sheet] = list(csv.reader(f))
     return out

@@ -84,7 +84,7 @@ def test_rag_updates_a_copy_of_a_template_plan_and_keeps_its_formula(tmp_path: P
     result = xlperf("rag", str(source), "-o", str(out), "--as-of", "14/10/2025")
     assert result.returncode == 0, result.stderr
     assert source.read_bytes() == before
-    assert "2 written as words because their due date is not a real date" in result.stdout
+    assert "2 written as words because their due date or percent could not" in result.stdout
     rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("Actions").to_python()
     col = rows[0].index("Computed RAG")
     assert [r[col] for r in rows[1:3]] == ["Red", "Green"]

@@ -63,16 +63,26 @@ def test_partnership_workbook_and_templates_open_in_libreoffice(tmp_path: Path) 
 
 
 @needs_libreoffice
-def test_rag_updated_plan_opens_and_recalculates_in_libreoffice(tmp_path: Path) -> None:
+def test_rag_updated_plans_recalculated_by_libreoffice_equal_xlperf_on_the_examples(
+        tmp_path: Path) -> None:
+    """Every example return, rated with `xlperf rag`: where the template's own formula is
+    kept (real due dates) LibreOffice's recalculated result equals xlperf's rule."""
     from tests.conftest import EXAMPLES
     from xlperf.batch import read_one
     from xlperf.write.rag_copy import write_rag
 
-    source = EXAMPLES / "returns" / "police_2025-26_Q2.xlsx"
-    result = read_one(source, RULES, AS_OF, None)
-    assert result.reading is not None
-    out = tmp_path / "rated.xlsx"
-    write_rag(source, result.reading, out, AS_OF, RULES)
-    actions = sheets_as_csv(out, tmp_path)["Actions"]
-    col = actions[0].index("Computed RAG")
-    assert [r[col] for r in actions[1:4]] == ["Green", "Red", "Amber"]
+    compared = 0
+    for source in sorted((EXAMPLES / "returns").glob("*.xlsx")):
+        result = read_one(source, RULES, AS_OF, None)
+        assert result.reading is not None and result.reading.ret is not None
+        out = tmp_path / source.name
+        write_rag(source, result.reading, out, AS_OF, RULES)
+        actions = sheets_as_csv(out, tmp_path / source.stem)["Actions"]
+        col = actions[0].index("Computed RAG")
+        got = {int(a.source.row): actions[a.source.row - 1][col]  # type: ignore[union-attr]
+               for a in result.reading.ret.actions}
+        want = {int(a.source.row): a.computed_rag.value if a.computed_rag else ""  # type: ignore[union-attr]
+                for a in result.reading.ret.actions}
+        assert got == want, source.name
+        compared += len(got)
+    assert compared == 30  # every action of all 13 example returns

@@ -122,14 +122,15 @@ def contradicts(reported: Rag | None, action: Action, as_of: date) -> bool:
 
 
 def excel_formula(rules: RagRules, status: str, progress: str, due: str, as_of: str) -> str:
-    """The rule as an Excel formula over cell references (progress as a 0..1 fraction).
+    """The rule as an Excel formula over cell references (progress as a 0..1 fraction;
+    more than 100% is not 'complete', as xlperf does not use an impossible value).
 
     e.g. ``excel_formula(rules, "$G5", "$H5", "$F5", "AsOf")``.
     """
     done = rules.complete_rag.value
     limit = rules.amber_below_progress / 100
     return (
-        f'=IF(OR({status}="Complete",N({progress})>=1),"{done}",'
+        f'=IF(OR({status}="Complete",N({progress})=1),"{done}",'
         f'IF(NOT(ISNUMBER({due})),"",'
         f'IF({due}<{as_of},"Red",'
         f'IF(AND({due}-{as_of}<={rules.amber_within_days},N({progress})<{limit:g}),'

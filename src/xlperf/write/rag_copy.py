@@ -19,7 +19,7 @@ from xlperf.extract import Reading
 from xlperf.privacy import find_personal_data
 from xlperf.privacy import redact as redact_text
 from xlperf.rag import RagRules
-from xlperf.schema import ACTIONS_SHEET, COMPUTED_RAG, DUE
+from xlperf.schema import ACTIONS_SHEET, COMPUTED_RAG, DUE, PROGRESS
 from xlperf.write.atomic import OutputError, atomic_path, check_output
 from xlperf.write.partnership_workbook import write_partnership_workbook
 from xlperf.write.templates import AS_OF_CELL
@@ -41,8 +41,8 @@ def write_rag(source: Path, reading: Reading, output: Path, as_of: date,
     summary = ", ".join(f"{n} {word}" for word, n in sorted(counts.items()))
     if reading.template and source.suffix.lower() in (".xlsx", ".xlsm"):
         words = _fill_template_copy(source, reading, output, as_of, redact)
-        how = (f"; {words} written as words because their due date is not a real date"
-               if words else "")
+        how = (f"; {words} written as words because their due date or percent could not "
+               "be used by the formula" if words else "")
         return (f"Wrote {output}: computed RAG as of {as_of:%d/%m/%Y} for {len(actions)} "
                 f"actions ({summary}). The template's RAG formula stays in place{how}.")
     data = Consolidation(as_of=as_of, rules=rules, issues=list(reading.issues))
@@ -60,21 +60,26 @@ def write_rag(source: Path, reading: Reading, output: Path, as_of: date,
 
 def _fill_template_copy(source: Path, reading: Reading, output: Path, as_of: date,
                         redact: bool = False) -> int:
-    """Set the as-of date; keep the RAG formula where it can work (the due date is a real
-    date), write xlperf's word where it cannot. Returns how many words were written."""
+    """Set the as-of date; keep the RAG formula where it gives xlperf's answer (a real due
+    date, a valid percent), write xlperf's word where it cannot. Returns words written."""
     book = openpyxl.load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm")
     sheet = book[_actions_sheet(book, reading)]
     header = [c.value for c in sheet[1]]
     rag_col = header.index(COMPUTED_RAG.title) + 1
     due_col = header.index(DUE.title) + 1
+    progress_col = header.index(PROGRESS.title) + 1
     written = 0
     for action in reading.ret.actions if reading.ret else []:
         row = action.source.row if action.source else None
         if row is None or action.source is None or action.source.sheet != sheet.title:
             continue
         due = sheet.cell(row=row, column=due_col).value
-        if not isinstance(due, datetime | date) and action.computed_rag is not None:
-            sheet.cell(row=row, column=rag_col).value = action.computed_rag.value
+        progress = sheet.cell(row=row, column=progress_col).value
+        formula_works = isinstance(due, datetime | date) and (
+            progress is None or (isinstance(progress, int | float) and 0 <= progress <= 1))
+        if not formula_works:
+            rag = action.computed_rag.value if action.computed_rag else ""
+            sheet.cell(row=row, column=rag_col).value = rag
             written += 1
     if redact:
         _mask_personal_data(book)
