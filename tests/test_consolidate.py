@@ -78,7 +78,7 @@ def test_duplicate_return_keeps_the_later_submission(demo) -> None:
 def test_missing_member_and_the_row_arithmetic(demo) -> None:
     data, _ = demo
     assert data.missing == [("HMRC", "Q2 2025/26")]
-    assert data.rows_in == 63
+    assert data.rows_in == 69
     assert data.rows_in == data.rows_accounted
     assert (data.rows_rejected, data.rows_superseded) == (0, 3)
 
@@ -86,7 +86,8 @@ def test_missing_member_and_the_row_arithmetic(demo) -> None:
 def test_partnership_workbook_sheets_and_values(demo) -> None:
     _, out = demo
     names = CalamineWorkbook.from_path(str(out)).sheet_names
-    assert names == ["Summary", "Actions", "Indicators", "Narrative", "Finance", "Submissions",
+    assert names == ["Summary", "Actions", "Indicators", "Indicator summary", "Narrative",
+                     "Finance", "Submissions",
                      "Issues", "_xlperf"]
     actions = _sheet(out, "Actions")
     header = actions[0]
@@ -103,6 +104,28 @@ def test_partnership_workbook_sheets_and_values(demo) -> None:
     assert len(narrative) == 1 + 12
     submissions = _sheet(out, "Submissions")
     assert [r[0] for r in submissions if r[3] == "not submitted"] == ["HMRC"]
+
+
+def test_indicator_summary_pools_proportions_and_flags_double_counting(demo) -> None:
+    _, out = demo
+    rows = _sheet(out, "Indicator summary")
+    col = {t: rows[0].index(t) for t in rows[0]}
+    line = {(r[col["Indicator"]], r[col["Agency"]]): r for r in rows[1:]}
+    nrm = line[("NRM referrals made", "Partnership")]
+    assert (nrm[col["Q1 2025/26"]], nrm[col["Q2 2025/26"]], nrm[col["Year to date"]]) == (
+        21, 27, 48)  # police 13+17, council 3+4, Haven 5+6
+    assert "may count the same people" in nrm[col["Note"]]
+    share = line[("Staff completing modern slavery training", "Partnership")]
+    assert share[col["Q2 2025/26"]] == 31.3  # (420 + 1240) / (1200 + 4100), not 32.6
+    staff = line[("Frontline staff trained", "Northshire County Council")]
+    assert (staff[col["Target to date"]], staff[col["Year to date"]], staff[col["% of target"]],
+            staff[col["RAG"]]) == (300, 255, 85, "Green")
+
+
+def test_breakdown_total_that_is_not_the_sum_is_flagged(demo) -> None:
+    data, _ = demo
+    found = {(Path(i.file).name, i.sheet, i.cell, i.code) for i in data.issues}
+    assert ("police_2025-26_Q1.xlsx", "Indicators", "C6", "breakdown-total-mismatch") in found
 
 
 def _return(path: Path, agency: str, actions: list[dict[str, object]],

@@ -25,6 +25,7 @@ nhs Q2: due dates typed as text ('Sept 2025', 'Q4 2025/26')
 haven Q2: owner left as the placeholder 'tbc'; status left as '< Select >'
 glaa Q2: sent twice; the second copy (submitted later) corrects a figure
 fire Q1: an impossible due date '31/09/2025' and 120% complete
+police Q1: NRM referrals total 13, but the breakdown adds up to 12
 """
 
 O1 = "Offenders are identified, disrupted and brought to justice"
@@ -73,7 +74,7 @@ def police(q):
         fig("NRM referrals made", 9 if q2 else 6, "Labour exploitation"),
         fig("NRM referrals made", 5 if q2 else 4, "Sexual exploitation"),
         fig("NRM referrals made", 3 if q2 else 2, "Criminal exploitation"),
-        fig("NRM referrals made", 17 if q2 else 12, "Total")]
+        fig("NRM referrals made", 17 if q2 else 13, "Total")]
 
 
 def council(q):
@@ -89,7 +90,10 @@ def council(q):
             "" if q2 else "Procurement team", d(1, 6, 2025), d(31, 1, 2026), "In progress",
             20 if q2 else 5, "Amber"),
     ], [fig("Frontline staff trained", 165 if q2 else 90, target=150),
-        fig("Contracts with modern slavery clauses", 4 if q2 else 1)]
+        fig("Contracts with modern slavery clauses", 4 if q2 else 1),
+        fig("NRM referrals made", 4 if q2 else 3),
+        fig("Staff completing modern slavery training", None, numerator=420 if q2 else 260,
+            denominator=1200)]
 
 
 def nhs(q):
@@ -115,7 +119,8 @@ def haven(q):
         act("4.2", O3, "Protect", "Open two emergency bed spaces for survivors",
             "Haven Pathways", d(1, 4, 2025), d(31, 12, 2025), "In progress",
             50, "Amber", "One bed space open; second delayed by repairs."),
-    ], [fig("Survivors supported before NRM decision", 11 if q2 else 8, target=10),
+    ], [fig("NRM referrals made", 6 if q2 else 5),
+        fig("Survivors supported before NRM decision", 11 if q2 else 8, target=10),
         fig("Survivors supported before NRM decision", 7 if q2 else 5, "Adult"),
         fig("Survivors supported before NRM decision", 4 if q2 else 3, "Minor")]
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from xlperf.cells import a1, is_blank
+from xlperf.cells import a1, is_blank, parse_a1
 from xlperf.grid import CellValue
 from xlperf.issues import Issue, Severity, Where
 from xlperf.model import Action, FinanceLine, IndicatorValue, Source, Status, Strand
@@ -533,6 +533,28 @@ def _due_text(raw: RawRow) -> str:
     if cell is None or is_blank(cell.value) or cell.placeholder:
         return ""
     return _show(cell.value) if isinstance(cell.value, str) else ""
+
+
+TOTAL_WORDS = frozenset({"total", "all", "overall", "grand total"})
+
+
+def check_breakdown_totals(ctx: Context, figures: Sequence[IndicatorValue]) -> None:
+    """A 'Total' breakdown must equal the sum of the indicator's other breakdowns."""
+    groups: dict[tuple[str, str], list[IndicatorValue]] = {}
+    for f in figures:
+        if f.value is not None and f.source is not None:
+            groups.setdefault((f.indicator, f.source.sheet), []).append(f)
+    for (name, sheet), group in groups.items():
+        totals = [f for f in group if f.breakdown.strip().lower() in TOTAL_WORDS]
+        parts = [f for f in group if f.breakdown.strip() and f not in totals]
+        if len(totals) != 1 or not parts:
+            continue
+        total, added = totals[0], sum(f.value or 0 for f in parts)
+        if abs((total.value or 0) - added) > 1e-9 and total.source and total.source.cell:
+            row, col = parse_a1(total.source.cell)
+            ctx.issues.append(ctx.where.in_sheet(sheet).issue(
+                "breakdown-total-mismatch", row, col, indicator=name, total=f"{total.value:g}",
+                parts=" + ".join(f"{f.value:g}" for f in parts), sum=f"{added:g}"))
 
 
 def severity_counts(issues: Sequence[Issue]) -> dict[str, int]:

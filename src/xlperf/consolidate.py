@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from xlperf.check import TOTAL_WORDS
 from xlperf.extract import Reading
+from xlperf.indicators import Reported
 from xlperf.issues import Issue, Severity, Where
 from xlperf.model import (
     Action,
@@ -24,7 +26,7 @@ from xlperf.model import (
     Strand,
 )
 from xlperf.rag import RagRules
-from xlperf.values import Rag
+from xlperf.values import Rag, parse_period
 
 
 class FileStatus(StrEnum):
@@ -127,6 +129,21 @@ class Consolidation:
         if self.root and path.startswith(self.root):
             return path[len(self.root):].lstrip("/\\") or path
         return path
+
+    def reported_figures(self) -> list[Reported]:
+        """Headline figures (no breakdown, or the Total) with a readable period."""
+        out: list[Reported] = []
+        for row in self.indicators:
+            v = row.item
+            assert isinstance(v, IndicatorValue)
+            if v.breakdown.strip() and v.breakdown.strip().lower() not in TOTAL_WORDS:
+                continue
+            period = parse_period(v.period or row.period).value
+            if period is None or (v.value is None and not v.denominator and not v.reported_rag):
+                continue
+            out.append(Reported(v.indicator.strip(), v.agency or row.agency, period, v.value,
+                                v.numerator, v.denominator, v.target, v.reported_rag))
+        return out
 
     def severity_counts(self) -> dict[str, int]:
         counts = Counter(i.severity for i in self.issues)

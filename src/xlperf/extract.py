@@ -24,6 +24,7 @@ from xlperf.check import (
     build_finance,
     build_indicators,
     build_partner_figures,
+    check_breakdown_totals,
     check_duplicate_refs,
     read_field,
 )
@@ -120,6 +121,7 @@ def read_return(book: Workbook, rules: RagRules, as_of: date,
         ctx.strict = False
         reading = _read_foreign(book, ctx)
     if reading.ret is not None:
+        check_breakdown_totals(ctx, reading.ret.indicators)
         _check_return(ctx, reading.ret, book, partnership)
     reading.issues = ctx.issues
     return reading

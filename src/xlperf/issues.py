@@ -147,6 +147,11 @@ _CODES = [
     Code("row-rejected", "Row rejected", E,
          "A data row could not become an action or an indicator figure; it is listed here "
          "so nothing is lost.", "Row {row} rejected: {reason}"),
+    Code("breakdown-total-mismatch", "Total is not the sum of its parts", W,
+         "An indicator reported with a breakdown (e.g. NRM referrals by exploitation type) "
+         "has a Total that differs from the sum of its breakdown figures.",
+         "{indicator}: Total {total} but the breakdown adds up to {sum} ({parts}). Correct "
+         "the total or the parts."),
     Code("personal-data-suspected", "Possible personal data", W,
          "A free-text cell seems to hold personal data (a name with a title, a date of birth, "
          "a phone number, an email address, a postcode or a National Insurance number). "

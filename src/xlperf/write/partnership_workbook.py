@@ -16,9 +16,10 @@ import xlsxwriter
 
 from xlperf import __version__
 from xlperf.consolidate import RAG_ORDER, Consolidation, Row
+from xlperf.indicators import PARTNERSHIP, Line, Unit, summary_lines
 from xlperf.model import Action, FinanceLine, IndicatorValue
 from xlperf.schema import MARKER_SHEET
-from xlperf.values import DateValue
+from xlperf.values import DateValue, parse_period
 from xlperf.write.atomic import atomic_path
 from xlperf.write.style import WORKBOOK_OPTIONS, Formats, add_rag_colours, print_setup
 
@@ -34,6 +35,7 @@ def write_partnership_workbook(data: Consolidation, path: Path) -> None:
         summary = book.add_worksheet("Summary")
         _actions(book, fmt, data)
         _indicators(book, fmt, data)
+        _indicator_summary(book, fmt, data)
         _narrative(book, fmt, data)
         _finance(book, fmt, data)
         _submissions(book, fmt, data)
@@ -195,6 +197,66 @@ def _indicator_row(row: Row, data: Consolidation) -> list[Value]:
 def _indicators(book: Any, fmt: Formats, data: Consolidation) -> None:
     rows = [_indicator_row(r, data) for r in data.indicators]
     _table(book, fmt, "Indicators", INDICATOR_COLUMNS, rows)
+
+
+def _indicator_summary(book: Any, fmt: Formats, data: Consolidation) -> None:
+    """Target versus actual: one line per indicator and agency (and the partnership),
+    periods across, with year to date, percent of target and RAG; a chart of the key
+    indicators over time."""
+    lines = summary_lines(data.reported_figures())
+    periods = sorted({p for line in lines for p in line.actuals},
+                     key=lambda label: _period_end(label))
+    columns: list[Column] = [("Indicator", 36, "wrap"), ("Agency", 22, "text")]
+    columns += [(p, 11, "number") for p in periods]
+    columns += [("Target (latest period)", 11, "number"), ("Target to date", 11, "number"),
+                ("Year to date", 11, "number"), ("% of target", 10, "number"),
+                ("Change from last period", 11, "number"), ("RAG", 10, "rag"),
+                ("Note", 40, "wrap")]
+    rows: list[list[Value]] = []
+    for line in lines:
+        s = line.latest
+        scale = 100 if line.unit is Unit.PROPORTION else 1  # rates shown as per cent
+        figures = [*[line.actuals.get(p) for p in periods], s.target, s.target_to_date,
+                   s.year_to_date]
+        note = "; ".join(n for n in (line.note, "per cent: the sum of numerators over the sum "
+                                     "of denominators" if scale == 100 else "") if n)
+        rows.append([line.indicator, line.agency,
+                     *[None if v is None else round(v * scale, 1 if scale == 100 else 4)
+                       for v in figures],
+                     s.percent_of_target, s.change_from_last if scale == 1 or
+                     s.change_from_last is None else round(s.change_from_last * 100, 1),
+                     s.rag.value if s.rag else "", note])
+    sheet = _table(book, fmt, "Indicator summary", columns, rows)
+    _indicator_chart(book, sheet, lines, periods, len(columns) + 1)
+
+
+def _period_end(label: str) -> str:
+    parsed = parse_period(label).value
+    return parsed.end.isoformat() if parsed else label
+
+
+def _indicator_chart(book: Any, sheet: Any, lines: list[Line], periods: list[str],
+                     at_col: int) -> None:
+    """Key indicators over time: the partnership lines (or single-agency lines) with the
+    most periods, up to four."""
+    if len(periods) < 2:
+        return
+    totals = [(i, ln) for i, ln in enumerate(lines, start=1)
+              if ln.agency == PARTNERSHIP or sum(1 for x in lines
+                                                 if x.indicator == ln.indicator) == 1]
+    key = sorted(totals, key=lambda t: -sum(v is not None for v in t[1].actuals.values()))[:4]
+    if not key:
+        return
+    chart = book.add_chart({"type": "line"})
+    for row, line in key:
+        chart.add_series({"name": f"{line.indicator[:40]} ({line.agency})",
+                          "categories": ["Indicator summary", 0, 2, 0, 1 + len(periods)],
+                          "values": ["Indicator summary", row, 2, row, 1 + len(periods)],
+                          "marker": {"type": "circle"}})
+    chart.set_title({"name": "Key indicators over time"})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 620, "height": 360})
+    sheet.insert_chart(1, at_col, chart)
 
 
 def _narrative(book: Any, fmt: Formats, data: Consolidation) -> None:
