@@ -53,7 +53,7 @@ def test_the_issue_codes_page_is_generated_from_the_catalogue() -> None:
 
 def test_every_command_has_help_with_an_example() -> None:
     runner = CliRunner()
-    commands = ["check", "consolidate", "rag", "template", "demo", "codes"]
+    commands = ["check", "consolidate", "rag", "template", "demo", "codes", "report"]
     for name in commands:
         result = runner.invoke(app, [name, "--help"])
         assert result.exit_code == 0, result.output

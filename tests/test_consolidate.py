@@ -27,7 +27,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Consolidation, Path]
 
     out = tmp_path_factory.mktemp("demo") / "partnership.xlsx"
     data = run_consolidation([EXAMPLES / "returns"], out, AS_OF, RULES,
-                             load_partnership(EXAMPLES / "partnership.toml"))
+                             load_partnership(EXAMPLES / "partnership.toml"),
+                             framework=EXAMPLES / "indicator_framework.xlsx")
     return data, out
 
 
@@ -117,6 +118,11 @@ def test_indicator_summary_pools_proportions_and_flags_double_counting(demo) -> 
     assert "may count the same people" in nrm[col["Note"]]
     share = line[("Staff completing modern slavery training", "Partnership")]
     assert share[col["Q2 2025/26"]] == 31.3  # (420 + 1240) / (1200 + 4100), not 32.6
+    # the framework's yearly targets, pro rata: NRM referrals 100 for 2025/26 -> 50 by Q2
+    assert (nrm[col["Target to date"]], nrm[col["% of target"]], nrm[col["RAG"]]) == (
+        50, 96, "Green")
+    assert (share[col["Target to date"]], share[col["% of target"]], share[col["RAG"]]) == (
+        50, 62.6, "Red")  # 31.3% against a 50% target: 37% short
     staff = line[("Frontline staff trained", "Northshire County Council")]
     assert (staff[col["Target to date"]], staff[col["Year to date"]], staff[col["% of target"]],
             staff[col["RAG"]]) == (300, 255, 85, "Green")

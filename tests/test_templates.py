@@ -41,10 +41,15 @@ def test_template_has_marker_tables_dropdowns_and_print_setup(kind: str) -> None
     parts = _parts(path)
     sheets = b"".join(v for k, v in parts.items() if k.startswith("xl/worksheets/sheet"))
     assert b'<pane ySplit="1"' in sheets  # frozen header
-    assert b'type="list"' in sheets and b"RAGList" in sheets  # RAG dropdown
+    assert b'type="list"' in sheets  # dropdowns
+    lists = {"action-plan": [b"RAGList", b"StrandList", b"StatusList"],
+             "monitoring-return": [b"RAGList", b"StrandList", b"StatusList"],
+             "indicator-framework": [b"UnitList", b"DirectionList", b"TypeList"]}[kind]
+    assert all(name in sheets for name in lists)
     assert b'<pageSetup paperSize="9" fitToHeight="0" orientation="landscape"/>' in sheets
     assert any(k.startswith("xl/tables/table") for k in parts)
-    assert b"dd/mm/yyyy" in parts["xl/styles.xml"]
+    has_dates = any(f.type.value == "date" for s in TEMPLATES[kind].sheets for f in s.fields)
+    assert (b"dd/mm/yyyy" in parts["xl/styles.xml"]) == has_dates  # UK dates where dates are
     workbook = parts["xl/workbook.xml"].decode()
     assert "_xlnm.Print_Titles" in workbook
 

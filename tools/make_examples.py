@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from xlperf.rag import load_rules
-from xlperf.schema import MONITORING_RETURN
+from xlperf.schema import INDICATOR_FRAMEWORK, MONITORING_RETURN
 from xlperf.write.templates import Fill, write_template
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "xlperf" / "examples" / "returns"
@@ -170,6 +170,36 @@ def write_return(name: str, agency: str, period: str, submitted: date, actions, 
     return path
 
 
+FRAMEWORK = [
+    ("PI-01", "NRM referrals made", "output", "count", "higher is better", 40, "2024/25",
+     "quarterly", "NRM statistics; agency case records", "Northshire Police", O1,
+     "Referrals by police, council and Haven Pathways"),
+    ("PI-02", "Staff completing modern slavery training", "output", "proportion",
+     "higher is better", 0.1, "2024/25", "quarterly", "Training records", "Training leads",
+     O2, "By agency"),
+    ("PI-03", "Survivors supported before NRM decision", "outcome", "count",
+     "higher is better", 30, "2024/25", "quarterly", "Haven Pathways case records",
+     "Haven Pathways", O3, "Adult / minor"),
+    ("PI-04", "Modern slavery crimes recorded", "output", "count", "higher is better", 38,
+     "2024/25", "quarterly", "Police crime records", "Northshire Police", O1, ""),
+]
+TARGETS = [("PI-01", "2025/26", 100), ("PI-02", "2025/26", 0.5), ("PI-03", "2025/26", 40),
+           ("PI-04", "2025/26", 48)]
+
+
+def write_framework() -> Path:
+    keys = ("indicator_id", "indicator", "type", "unit", "direction", "baseline",
+            "baseline_period", "frequency", "verification", "framework_owner",
+            "framework_objective", "disaggregation")
+    fill = Fill(tables={
+        "Framework": [dict(zip(keys, row, strict=True)) for row in FRAMEWORK],
+        "Targets": [{"target_indicator_id": i, "target_period": p, "target_value": v}
+                    for i, p, v in TARGETS]})
+    path = OUT.parent / "indicator_framework.xlsx"
+    write_template(INDICATOR_FRAMEWORK, path, load_rules(), fill)
+    return path
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     for old in OUT.glob("*.xlsx"):
@@ -189,7 +219,7 @@ def main() -> None:
     path = write_return("glaa_2025-26_Q2_resent.xlsx", "GLAA", PERIODS[2][0], d(13, 10, 2025),
                         actions, figures)
     os.utime(path, (1760400000, 1760400000))
-    print(f"Wrote {len(list(OUT.glob('*.xlsx')))} returns to {OUT}")
+    print(f"Wrote {len(list(OUT.glob('*.xlsx')))} returns to {OUT} and {write_framework()}")
 
 
 if __name__ == "__main__":

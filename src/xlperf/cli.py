@@ -22,6 +22,7 @@ from rich.table import Table
 from xlperf import __version__
 from xlperf.batch import read_many, skipped_result, walk
 from xlperf.consolidate import RAG_ORDER, Consolidation, FileResult, FileStatus, consolidate
+from xlperf.indicators import IndicatorSpec
 from xlperf.issues import Issue, Severity, catalogue_markdown
 from xlperf.model import Action, Partnership
 from xlperf.partnership import PartnershipError, load_partnership
@@ -197,6 +198,10 @@ def consolidate_cmd(
                                       help="Files read in parallel (processes).")] = 1,
     password: Password = None,
     redact: Redact = False,
+    framework: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--framework", help="The partnership's indicator framework (made from xlperf's "
+                            "template): units, directions and targets for the summary.")
+    ] = None,
 ) -> None:
     """Consolidate a folder of agency returns into one partnership workbook.
 
@@ -206,14 +211,15 @@ def consolidate_cmd(
     2: nothing could be written.
     """
     data = run_consolidation(paths, output, _as_of(as_of), _rules(rules),
-                             _partnership(partnership), jobs, password, redact)
+                             _partnership(partnership), jobs, password, redact, framework)
     bad = any(s.status is FileStatus.REJECTED for s in data.submissions)
     raise typer.Exit(1 if bad or data.severity_counts()["error"] else 0)
 
 
 def run_consolidation(paths: list[Path], output: Path, as_of: date, rules: RagRules,
                       partnership: Partnership | None, jobs: int = 1,
-                      password: str | None = None, redact: bool = False) -> Consolidation:
+                      password: str | None = None, redact: bool = False,
+                      framework: Path | None = None) -> Consolidation:
     from xlperf.write.atomic import OutputError, check_output
     from xlperf.write.partnership_workbook import write_partnership_workbook
 
@@ -226,9 +232,24 @@ def run_consolidation(paths: list[Path], output: Path, as_of: date, rules: RagRu
                         redact=redact)
     data = consolidate(results, as_of, rules, partnership)
     data.root = _common_root(paths)
+    if framework is not None:
+        data.framework, problems = _framework(framework, rules, as_of)
+        data.issues.extend(problems)
     write_partnership_workbook(data, output)
     _print_summary(data, output)
     return data
+
+
+def _framework(path: Path, rules: RagRules, as_of: date
+               ) -> tuple[dict[str, IndicatorSpec], list[Issue]]:
+    from xlperf.extract import read_framework
+    from xlperf.read import UnreadableFile, read_workbook
+
+    try:
+        found = read_framework(read_workbook(_paths([path])[0]), rules, as_of)
+    except UnreadableFile as exc:
+        raise UsageError(str(exc)) from exc
+    return found.specs, found.issues
 
 
 def _common_root(paths: list[Path]) -> str:
@@ -356,10 +377,88 @@ def demo(
     folder.mkdir(parents=True, exist_ok=True)
     examples = resources.files("xlperf") / "examples"
     with resources.as_file(examples) as root:
-        run_consolidation([root / "returns"], folder / "partnership_workbook.xlsx",
-                          _as_of(as_of), _rules(None),
-                          _partnership(root / "partnership.toml"))
+        data = run_consolidation([root / "returns"], folder / "partnership_workbook.xlsx",
+                                 _as_of(as_of), _rules(None),
+                                 _partnership(root / "partnership.toml"),
+                                 framework=root / "indicator_framework.xlsx")
+    from xlperf.report import from_consolidation
+    from xlperf.report.output import write_report
+    from xlperf.write.atomic import OutputError
+
+    briefing = from_consolidation(data)
+    try:
+        for name in ("briefing.docx", "briefing.md"):
+            write_report(briefing, "briefing", folder / name)
+    except OutputError as exc:
+        raise UsageError(str(exc)) from exc
+    print(f"Board briefing: {folder / 'briefing.docx'} (and briefing.md beside it)")
     out.print(f"Example returns: {examples / 'returns'}", highlight=False, markup=False)
+
+
+@app.command(name="report")
+def report_cmd(
+    workbook: Annotated[Path, typer.Argument(
+        help="A partnership workbook from xlperf consolidate, or one agency's return.",
+        metavar="WORKBOOK")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The report to write: "
+                                         ".docx, .md or .html.")],
+    kind: Annotated[str, typer.Option("--kind", help="4ps (Progress, Problems, Priorities, "
+                                      "Points for action), briefing or annual.")
+                    ] = "briefing",
+    agency: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--agency", help="Only this agency's returns (its name as in the workbook).")] = None,
+    fmt: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--format", help="docx, md or html (default: from the output's name).")] = None,
+    templates: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--templates", help="A folder of .j2 templates that replace the shipped ones "
+                            "of the same name (docs/reports.md).")] = None,
+    partnership: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--partnership", help="TOML file of member agencies and sub-groups.")] = None,
+    as_of: AsOf = None,
+    rules: Rules = None,
+    password: Password = None,
+) -> None:
+    """Write a Word-ready report: the 4Ps progress report, the board briefing or the
+    annual report, as .docx, Markdown or HTML.
+
+    Example: xlperf report partnership_workbook.xlsx --kind briefing -o briefing.docx
+
+    --as-of applies to a single return; a partnership workbook carries its own date.
+    Exit code 0: written; 1: written, but the data has errors (see its Issues sheet);
+    2: nothing could be written.
+    """
+    from xlperf.read import UnreadableFile
+    from xlperf.report import KINDS, UnknownAgency, select
+    from xlperf.report.load import NotAReturn, load_report_data
+    from xlperf.report.output import write_report
+    from xlperf.report.readback import WorkbookShapeError
+    from xlperf.report.render import TemplateProblem
+    from xlperf.write.atomic import OutputError
+
+    if kind not in KINDS:
+        raise UsageError(f"Unknown report kind '{kind}'; choose one of: {', '.join(KINDS)}.")
+    if templates is not None and not templates.is_dir():
+        raise UsageError(f"--templates {templates} is not a folder.")
+    day = _as_of(as_of) if as_of else None
+    try:
+        data, consolidated = load_report_data(_paths([workbook])[0], _rules(rules), day,
+                                              _partnership(partnership), password)
+    except (UnreadableFile, WorkbookShapeError, NotAReturn) as exc:
+        err.print(f"xlperf: {exc}", highlight=False, markup=False)
+        raise typer.Exit(2) from exc
+    if consolidated and day is not None:
+        raise UsageError("--as-of applies to a single return; the partnership workbook "
+                         f"was made as of {data.as_of:%d/%m/%Y}.")
+    try:
+        written = write_report(select(data, agency), kind, output, fmt=fmt,
+                               templates=templates, inputs=[workbook])
+    except (UnknownAgency, OutputError, TemplateProblem) as exc:
+        raise UsageError(str(exc)) from exc
+    print(f"Report: {output.resolve()} ({KINDS[kind]}, {written})")
+    if data.errors:
+        print(f"The data has {plural(data.errors, 'error')}; each is listed in the "
+              "Issues sheet of the partnership workbook (or by xlperf check).")
+    raise typer.Exit(1 if data.errors else 0)
 
 
 @app.command()

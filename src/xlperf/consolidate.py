@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from xlperf.check import TOTAL_WORDS
 from xlperf.extract import Reading
-from xlperf.indicators import Reported
+from xlperf.indicators import IndicatorSpec, Reported
 from xlperf.issues import Issue, Severity, Where
 from xlperf.model import (
     Action,
@@ -97,6 +97,8 @@ class Consolidation:
     partnership: Partnership | None = None
     period: str = ""  # the latest period reported
     root: str = ""  # the folder file names are shown relative to
+    #: indicator specs from the partnership's framework, by lower-case name and ID
+    framework: dict[str, IndicatorSpec] = field(default_factory=dict)
 
     @property
     def rows_in(self) -> int:

@@ -29,6 +29,7 @@ from xlperf.check import (
     read_field,
 )
 from xlperf.grid import Sheet, Workbook
+from xlperf.indicators import Direction, IndicatorSpec, Target, Unit
 from xlperf.issues import Issue, Where
 from xlperf.model import Action, MonitoringReturn, Narrative, Partnership
 from xlperf.rag import RagRules
@@ -40,6 +41,7 @@ from xlperf.schema import (
     FOREIGN_ACTION_FIELDS,
     FOREIGN_INDICATOR_FIELDS,
     INDICATOR_FIELDS,
+    INDICATOR_FRAMEWORK,
     MARKER_SHEET,
     NARRATIVE_FIELDS,
     OUTPUT_KINDS,
@@ -246,6 +248,57 @@ def _apply_answers(ret: MonitoringReturn, answers: dict[str, object]) -> None:
     on = answers.get("submitted_on")
     ret.submitted_on = on.start if on is not None else None  # type: ignore[attr-defined]
     ret.narrative = Narrative(**{f.key: str(answers.get(f.key) or "") for f in NARRATIVE_FIELDS})
+
+
+# --- the indicator framework ------------------------------------------------------------
+
+
+@dataclass
+class Framework:
+    """Indicator specs by lower-case name (and ID), with the issues found reading them."""
+
+    specs: dict[str, IndicatorSpec] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+
+
+def read_framework(book: Workbook, rules: RagRules, as_of: date) -> Framework:
+    """Read an indicator framework made from xlperf's template."""
+    ctx = Context(where=Where.of(book.path), rules=rules, as_of=as_of, vocab=rules.vocab())
+    out = Framework(issues=ctx.issues)
+    marker = template_marker(book)
+    if marker is None or marker[0] != INDICATOR_FRAMEWORK.kind:
+        ctx.issues.append(ctx.where.issue(
+            "template-sheet-missing", expected="Framework",
+            sheets=", ".join(s.name for s in book.sheets) + " (this is not an xlperf "
+            "indicator framework: make one with 'xlperf template indicator-framework')"))
+        return out
+    tables: dict[str, list[dict[str, object]]] = {}
+    for spec in INDICATOR_FRAMEWORK.sheets:
+        sheet = book.sheet(spec.name)
+        if sheet is None or not isinstance(spec, TableSheet):
+            continue
+        tables[spec.name] = [{f.key: read_field(ctx, raw, f) for f in spec.fields}
+                             for raw in _template_rows(ctx, book, sheet, spec)]
+    targets: dict[str, list[Target]] = {}
+    for row in tables.get("Targets", []):
+        period, value = row.get("target_period"), row.get("target_value")
+        if isinstance(period, DateValue) and isinstance(value, float):
+            targets.setdefault(str(row.get("target_indicator_id")).strip().lower(),
+                               []).append(Target(value, period))
+    for row in tables.get("Framework", []):
+        name, ref = str(row.get("indicator") or "").strip(), str(row.get("indicator_id") or "")
+        if not name:
+            continue
+        low, high, baseline = row.get("band_low"), row.get("band_high"), row.get("baseline")
+        indicator = IndicatorSpec(
+            name, Unit(str(row.get("unit") or Unit.COUNT.value)),
+            Direction(str(row.get("direction") or Direction.HIGHER.value)),
+            tuple(targets.get(ref.strip().lower(), [])),
+            baseline if isinstance(baseline, float) else None,
+            (low, high) if isinstance(low, float) and isinstance(high, float) else None)
+        out.specs[name.lower()] = indicator
+        out.specs[ref.strip().lower()] = indicator
+    return out
 
 
 # --- other people's workbooks ------------------------------------------------------------

@@ -20,7 +20,7 @@ Pure functions over plain values. The rules, in words:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -238,24 +238,34 @@ class Reported:
 PARTNERSHIP = "Partnership"
 
 
-def summary_lines(reported: Sequence[Reported], bands: RagBands | None = None) -> list[Line]:
+def summary_lines(reported: Sequence[Reported], bands: RagBands | None = None,
+                  framework: Mapping[str, IndicatorSpec] | None = None) -> list[Line]:
     """Target versus actual per indicator: a line per agency and a partnership line.
 
-    Without an indicator framework, each agency's target is the one its return gives
-    for the period; the partnership's is their sum (a proportion's, their pooled rate).
+    An indicator in the ``framework`` (by lower-case name) takes its unit, direction,
+    baseline and targets from there; its targets are the partnership's (or the only
+    agency's). Otherwise each agency's target is the one its return gives for the period,
+    and the partnership's is their sum (for a proportion, their common rate).
     """
     lines: list[Line] = []
     for name in sorted({r.indicator for r in reported}):
         mine = [r for r in reported if r.indicator == name]
+        known = (framework or {}).get(name.lower())
         periods = sorted({r.period for r in mine}, key=lambda p: p.end)
-        unit = Unit.PROPORTION if any(r.denominator for r in mine) else Unit.COUNT
+        unit = known.unit if known else (
+            Unit.PROPORTION if any(r.denominator for r in mine) else Unit.COUNT)
         figures = [Figure(r.agency, r.period, r.value, r.numerator, r.denominator, r.rating)
                    for r in mine]
         agencies = sorted({r.agency for r in mine})
         for agency in [*agencies, PARTNERSHIP] if len(agencies) > 1 else agencies:
             who = "" if agency == PARTNERSHIP else agency
             rows = [r for r in mine if not who or r.agency == who]
-            spec = IndicatorSpec(name, unit, targets=_targets(rows, unit))
+            whole = not who or len(agencies) == 1
+            targets = known.targets if known and known.targets and whole else \
+                _targets(rows, unit)
+            spec = IndicatorSpec(name, unit, known.direction if known else Direction.HIGHER,
+                                 targets, known.baseline if known and whole else None,
+                                 known.band if known else None)
             latest = summarise(spec, figures, periods[-1], who, bands)
             actuals = {p.label: summarise(spec, figures, p, who, bands).actual for p in periods}
             note = ("may count the same people more than once across agencies"

@@ -229,7 +229,65 @@ MONITORING_RETURN = Template(
         FINANCE_SHEET,
     ),
 )
-TEMPLATES = {t.kind: t for t in (ACTION_PLAN, MONITORING_RETURN)}
+INDICATOR_TYPES = ("input", "process", "output", "outcome", "impact")
+UNITS = ("count", "proportion", "money", "yes/no", "rating", "text")
+DIRECTIONS = ("higher is better", "lower is better", "within a band")
+FREQUENCIES = ("monthly", "quarterly", "six-monthly", "annual")
+
+FRAMEWORK_FIELDS = (
+    Field("indicator_id", "ID", required=True, width=8,
+          help="A short unique reference, e.g. PI-01. Targets and returns refer to it."),
+    Field("indicator", "Indicator", FieldType.LONG_TEXT, required=True, width=36,
+          help="The indicator's name, exactly as agencies report it in their returns."),
+    Field("type", "Type", FieldType.CHOICE, choices=INDICATOR_TYPES, width=10,
+          help="Where it sits in the results chain: input, process, output, outcome, impact."),
+    Field("unit", "Unit", FieldType.CHOICE, required=True, choices=UNITS, width=11,
+          help="count; proportion (report a numerator and a denominator); money; yes/no; "
+               "rating; text."),
+    Field("direction", "Direction", FieldType.CHOICE, choices=DIRECTIONS, width=15,
+          help="Is a higher figure better, a lower one, or one within a band?"),
+    Field("band_low", "Band low", FieldType.NUMBER, width=9,
+          help="For 'within a band': the lowest good value."),
+    Field("band_high", "Band high", FieldType.NUMBER, width=9,
+          help="For 'within a band': the highest good value."),
+    Field("baseline", "Baseline", FieldType.NUMBER, width=10,
+          help="The value before the work began (for a proportion, as 0.35 or 35%)."),
+    Field("baseline_period", "Baseline period", FieldType.PERIOD, width=12,
+          help="When the baseline was measured, e.g. 2024/25."),
+    Field("frequency", "Frequency", FieldType.CHOICE, choices=FREQUENCIES, width=12,
+          help="How often it is reported."),
+    Field("verification", "Means of verification", FieldType.LONG_TEXT, width=28,
+          help="Where the figure comes from (e.g. NRM statistics, case records)."),
+    Field("framework_owner", "Owner", width=18, help="Who reports it."),
+    Field("framework_objective", "Objective", FieldType.LONG_TEXT, width=28,
+          help="The strategic objective it measures."),
+    Field("linked_actions", "Linked actions", width=14,
+          help="Action references it tracks, e.g. 1.1, 1.2."),
+    Field("disaggregation", "Disaggregation", width=24,
+          help="Breakdowns reported, e.g. exploitation type; sex; adult/minor."),
+)
+TARGET_FIELDS = (
+    Field("target_indicator_id", "Indicator ID", required=True, width=12,
+          help="The ID from the Framework sheet."),
+    Field("target_period", "Period", FieldType.PERIOD, required=True, width=14,
+          help="The span the target covers: a quarter (Q1 2025/26), a year (2025/26) or "
+               "longer. A longer target is taken pro rata by months."),
+    Field("target_value", "Target", FieldType.NUMBER, required=True, width=10,
+          help="The target for that span (for a proportion, as 0.6 or 60%)."),
+)
+INDICATOR_FRAMEWORK = Template(
+    kind="indicator-framework",
+    title="Indicator framework",
+    purpose="The partnership's performance indicators: what each measures, its unit and "
+            "direction, its baseline, and its targets by period.",
+    sheets=(
+        TableSheet("Framework", "Framework", FRAMEWORK_FIELDS, key_field="indicator",
+                   help="One row per indicator."),
+        TableSheet("Targets", "Targets", TARGET_FIELDS, key_field="target_indicator_id",
+                   help="One row per target: an indicator, a period, a value."),
+    ),
+)
+TEMPLATES = {t.kind: t for t in (ACTION_PLAN, MONITORING_RETURN, INDICATOR_FRAMEWORK)}
 
 #: a table of figures with one row per partner (e.g. 'Partner | Referrals | Quarter'):
 #: every other column holding only numbers is an indicator

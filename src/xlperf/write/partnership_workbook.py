@@ -203,7 +203,7 @@ def _indicator_summary(book: Any, fmt: Formats, data: Consolidation) -> None:
     """Target versus actual: one line per indicator and agency (and the partnership),
     periods across, with year to date, percent of target and RAG; a chart of the key
     indicators over time."""
-    lines = summary_lines(data.reported_figures())
+    lines = summary_lines(data.reported_figures(), framework=data.framework)
     periods = sorted({p for line in lines for p in line.actuals},
                      key=lambda label: _period_end(label))
     columns: list[Column] = [("Indicator", 36, "wrap"), ("Agency", 22, "text")]

@@ -31,7 +31,7 @@ from xlperf.write.atomic import atomic_path
 from xlperf.write.style import WORKBOOK_OPTIONS, Formats, add_rag_colours, print_setup
 
 BLANK_ROWS = 40
-LISTS = {"Strand": STRANDS, "Status": STATUSES, "RAG": RAGS}
+KNOWN_LISTS = {STRANDS: "Strand", STATUSES: "Status", RAGS: "RAG"}
 AS_OF_NAME = "AsOf"
 AS_OF_CELL = "$C$6"
 FIXED_TIME = datetime(2026, 1, 1)  # document properties: fixed, so output is reproducible
@@ -67,7 +67,7 @@ def write_template(template: Template, path: Path, rules: RagRules,
                 _table_sheet(book, fmt, spec, rows, rules)
             else:
                 _form_sheet(book, fmt, spec, fill.forms if fill else {})
-        _lists(book, fmt)
+        _lists(book, fmt, template)
         _marker(book, template)
         book.close()
 
@@ -80,17 +80,8 @@ def _instructions(book: Any, fmt: Formats, template: Template, rules: RagRules,
     sheet.set_column(2, 2, 90)
     sheet.write_string(0, 1, template.title, fmt.title)
     sheet.write_string(1, 1, template.purpose, fmt.text)
-    sheet.write_string(3, 1, "How RAG is worked out", fmt.subtitle)
-    sheet.write_string(4, 1, "Rule", fmt.bold)
-    sheet.write_string(4, 2, rules.describe(), fmt.wrap)
-    sheet.set_row(4, row_height(rules.describe(), 90))
-    sheet.write_string(5, 1, "Work out RAG as at", fmt.bold)
-    if as_of is None:
-        sheet.write_formula(5, 2, "=TODAY()", fmt.input_date, "")
-    else:
-        write_cell(sheet, fmt, 5, 2, as_of, FieldType.DATE, fmt.input_date)
-    book.define_name(AS_OF_NAME, f"=Instructions!{AS_OF_CELL}")
-    sheet.write_string(6, 2, "Today, unless you type a date here (dd/mm/yyyy).", fmt.text)
+    if any(f.type is FieldType.COMPUTED_RAG for s in template.sheets for f in s.fields):
+        _rag_rule(book, sheet, fmt, rules, as_of)
     row = 8
     sheet.write_string(row, 1, "How to fill this workbook", fmt.subtitle)
     row += 1
@@ -122,6 +113,22 @@ def _instructions(book: Any, fmt: Formats, template: Template, rules: RagRules,
     sheet.activate()
 
 
+def _rag_rule(book: Any, sheet: Any, fmt: Formats, rules: RagRules, as_of: date | None
+              ) -> None:
+    """The RAG rule in words and the as-of cell the template's formulas use."""
+    sheet.write_string(3, 1, "How RAG is worked out", fmt.subtitle)
+    sheet.write_string(4, 1, "Rule", fmt.bold)
+    sheet.write_string(4, 2, rules.describe(), fmt.wrap)
+    sheet.set_row(4, row_height(rules.describe(), 90))
+    sheet.write_string(5, 1, "Work out RAG as at", fmt.bold)
+    if as_of is None:
+        sheet.write_formula(5, 2, "=TODAY()", fmt.input_date, "")
+    else:
+        write_cell(sheet, fmt, 5, 2, as_of, FieldType.DATE, fmt.input_date)
+    book.define_name(AS_OF_NAME, f"=Instructions!{AS_OF_CELL}")
+    sheet.write_string(6, 2, "Today, unless you type a date here (dd/mm/yyyy).", fmt.text)
+
+
 def _table_sheet(book: Any, fmt: Formats, spec: TableSheet,
                  rows: Sequence[Mapping[str, Cell]], rules: RagRules) -> None:
     sheet = book.add_worksheet(spec.name)
@@ -137,7 +144,7 @@ def _table_sheet(book: Any, fmt: Formats, spec: TableSheet,
         "autofilter": True})
     for i, f in enumerate(spec.fields):
         sheet.set_column(i, i, f.width, _column_format(fmt, f.type))
-        _validate(sheet, f.type, f.choices, i, last)
+        _validate(sheet, f.type, f.choices, i, last, key=f.key)
     for r in range(1, last + 1):
         values = rows[r - 1] if r <= len(rows) else {}
         for f in spec.fields:
@@ -181,7 +188,7 @@ def _form_sheet(book: Any, fmt: Formats, spec: FormSheet, answers: Mapping[str, 
             write_cell(sheet, fmt, r, 1, value, f.type, value_fmt)
         sheet.write_string(r, 2, f.help, fmt.wrap)
         sheet.set_row(r, 90 if long else row_height(f.help, 50))
-        _validate(sheet, f.type, f.choices, 1, r, first_row=r)
+        _validate(sheet, f.type, f.choices, 1, r, first_row=r, key=f.key)
     sheet.freeze_panes(spec.first_row, 0)
     print_setup(sheet, header_rows=0)
 
@@ -218,12 +225,16 @@ def _column_format(fmt: Formats, kind: FieldType) -> Any:
             FieldType.LONG_TEXT: fmt.wrap}.get(kind, fmt.text)
 
 
+def list_name(choices: Sequence[str], key: str) -> str:
+    """The defined name of a dropdown list (without 'List'): shared lists keep one name."""
+    return KNOWN_LISTS.get(tuple(choices), "".join(p.title() for p in key.split("_")))
+
+
 def _validate(sheet: Any, kind: FieldType, choices: Sequence[str], col: int, last: int,
-              first_row: int = 1) -> None:
+              first_row: int = 1, key: str = "") -> None:
     rule: dict[str, Any] | None = None
     if kind in (FieldType.CHOICE, FieldType.RAG) and choices:
-        name = "RAG" if kind is FieldType.RAG else ("Strand" if choices == STRANDS else "Status")
-        rule = {"validate": "list", "source": f"={name}List",
+        rule = {"validate": "list", "source": f"={list_name(choices, key)}List",
                 "error_title": "Pick from the list",
                 "error_message": "Choose one of: " + ", ".join(choices)}
     elif kind is FieldType.DATE:
@@ -239,9 +250,15 @@ def _validate(sheet: Any, kind: FieldType, choices: Sequence[str], col: int, las
         sheet.data_validation(first_row, col, last, col, rule)
 
 
-def _lists(book: Any, fmt: Formats) -> None:
+def _lists(book: Any, fmt: Formats, template: Template) -> None:
+    """A hidden sheet with every dropdown list the template's fields use, each named."""
+    lists: dict[str, Sequence[str]] = {}
+    for spec in template.sheets:
+        for f in spec.fields:
+            if f.choices and f.type in (FieldType.CHOICE, FieldType.RAG):
+                lists.setdefault(list_name(f.choices, f.key), f.choices)
     sheet = book.add_worksheet("Lists")
-    for c, (name, values) in enumerate(LISTS.items()):
+    for c, (name, values) in enumerate(lists.items()):
         sheet.write_string(0, c, name, fmt.header)
         for r, value in enumerate(values, start=1):
             sheet.write_string(r, c, value)
