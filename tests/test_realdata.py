@@ -182,3 +182,39 @@ def test_files_that_are_not_what_their_name_says_are_read(realdata: Path, name: 
     figures = {(v.agency, v.indicator): v.value for v in reading.ret.indicators}
     assert figures == {("Agency A", "Referrals"): 12, ("Agency B", "Referrals"): 7}
     assert any("really" in i.message for i in reading.issues if i.code == "file-note")
+
+
+def test_wur_packed_cells_are_split_line_by_line_with_prose_targets(realdata: Path) -> None:
+    """WP1 rows 11, 13 and 15, checked by hand against the cells."""
+    reading = _read(realdata / "files" / "wur_issd_africa_logframe_progress.xlsx")
+    assert reading.ret is not None
+    wp1 = [v for v in reading.ret.indicators
+           if v.source and v.source.sheet == "Logical framework - WP1"]
+
+    def row(n: int) -> list[tuple[object, ...]]:
+        return [(v.indicator[:32], v.baseline, v.target, v.target_text[:12], v.value,
+                 v.reported_rag.value if v.reported_rag else None)
+                for v in wp1 if v.source and v.source.row == n]
+
+    assert row(11) == [
+        ("Number of LSC hubs at national l", 0, 3, "", 0, "Green"),
+        ("Number of producers of knowledge", 0, 45, "45 (on  aver", 5, "Green"),
+    ]
+    assert [(t, x, r) for _, _, t, _, x, r in row(13)] == [
+        (400000, 0, "Amber"), (3000000, 0, "Amber"), (9000, 0, "Amber"), (3, 0, "Amber"),
+        (6, 0, "Amber")]  # 'R' = at risk, every line
+    assert row(13)[0][3] == "> 400,000 fa"  # the prose target is kept beside its number
+    assert row(15) == [
+        ("Number of National Agricultural ", 0, 3, "", 0, "Green"),
+        ("Number of staff of National Agri", 0, 60, "", 0, "Green"),
+    ]
+
+
+def test_dfid_results_framework_blocks_are_found(realdata: Path) -> None:
+    reading = _read(realdata / "files" / "logframelab_dfid_results_framework_template.xlsx")
+    blocks = [(t.header, t.kind) for t in reading.tables]
+    # Impact, Outcome (x3 with the theme/weighting rows), Output (x2): one table each,
+    # the header repeated per block; the template is blank, so no figures
+    assert blocks == [("A2", "indicators"), ("A6", "indicators"), ("A10", "indicators"),
+                      ("A14", "indicators"), ("A18", "indicators"), ("A22", "indicators")]
+    assert reading.ret is not None and reading.ret.indicators == []

@@ -100,6 +100,12 @@ def read_field(ctx: Context, raw: RawRow, spec: Field) -> Any:
         code = "placeholder-in-required" if spec.required and ctx.strict else "placeholder-left"
         ctx.add(code, raw, cell.col, field=label, value=str(cell.value).strip())
         return None
+    if parsed.problem == "number-unreadable" and not ctx.strict and isinstance(cell.value, str):
+        pulled = pull_number(cell.value)
+        if pulled is not None:
+            ctx.add("number-from-text", raw, cell.col, field=label, value=_show(cell.value),
+                    number=f"{pulled:g}")
+            return pulled
     if parsed.problem:
         shown = (f"{parsed.value:g}%" if parsed.problem == "percent-out-of-range"
                  else _show(cell.value))
@@ -154,6 +160,22 @@ def _parse(ctx: Context, spec: Field, value: CellValue, label: str) -> Parsed[An
                 return Parsed(flag)
         return parse_rag(value, ctx.vocab)
     return parse_text(value)
+
+
+_LEADING = re.compile(r"^\s*(?:>=|<=|>|<|≥|≤|~|at least|over|more than|up to|c\.|about)?\s*"
+                      r"(\d{1,3}(?:[,\s]\d{3})+|\d+(?:\.\d+)?)\b(?P<rest>.*)$", re.IGNORECASE)
+_PARENS = re.compile(r"\([^)]*\)")
+
+
+def pull_number(text: str) -> float | None:
+    """The number a prose target clearly states ('> 400,000 farmers (...)' -> 400000,
+    '9000 (3000 per country)' -> 9000), or None when it is not clear ('1 generic and
+    3 country overviews'): the text must start with it, and no other number may stand
+    outside brackets."""
+    found = _LEADING.match(text.strip())
+    if found is None or re.search(r"\d", _PARENS.sub("", found.group("rest"))):
+        return None
+    return float(re.sub(r"[,\s]", "", found.group(1)))
 
 
 def _choice(ctx: Context, raw: RawRow, cell: RawCell, spec: Field, label: str,
@@ -368,9 +390,10 @@ def _has_figure(value: IndicatorValue) -> bool:
 def _as_written(raw: RawRow, values: dict[str, Any], key: str) -> str:
     """The cell's text when it could not be read as a number (prose targets and the like)."""
     cell = raw.cells.get(key)
-    if values.get(key) is not None or cell is None or not isinstance(cell.value, str):
+    if cell is None or not isinstance(cell.value, str):
         return ""
-    return cell.value.strip()
+    text = cell.value.strip()
+    return "" if re.fullmatch(r"[-+]?[\d,]*\.?\d+%?", text) else text
 
 
 def _indicator(values: dict[str, Any], name: str, raw: RawRow, file: str) -> IndicatorValue:

@@ -111,6 +111,10 @@ _CODES = [
     Code("yes-no-unreadable", "Yes/No value not recognised", W,
          "A yes/no cell holds something other than Yes or No.",
          "{field} '{value}' is not Yes or No."),
+    Code("number-from-text", "Number read from text", N,
+         "A figure written as prose in a workbook xlperf did not make; the number it clearly "
+         "states was used and the text kept beside it.",
+         "{field} '{value}' read as {number}; the text is kept as written."),
     Code("rag-unknown", "RAG value not recognised", W,
          "The RAG cell holds a word that is not in the RAG vocabulary.",
          "{field} '{value}' is not a RAG rating. Use Red, Amber, Green or Complete."),
