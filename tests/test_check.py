@@ -81,3 +81,25 @@ def test_dates_in_a_1904_system_workbook(tmp_path: Path) -> None:
     assert reading.ret is not None
     due = {a.text: a.due.start for a in reading.ret.actions if a.due}
     assert due == {"Real date cell": date(2025, 12, 31), "Bare serial": date(2025, 12, 31)}
+
+
+def test_smart_checks_on_an_indicator_framework(tmp_path: Path) -> None:
+    from xlperf.batch import read_one
+
+    path = tmp_path / "framework.xlsx"
+    fill = Fill(tables={
+        "Framework": [
+            {"indicator_id": "PI-01", "indicator": "NRM referrals made", "unit": "count",
+             "baseline": 40, "framework_objective": "Improve identification of victims"},
+            {"indicator_id": "PI-02", "indicator": "Survivors supported", "unit": "count",
+             "framework_objective": "Support 40 survivors by March 2026"}],
+        "Targets": [{"target_indicator_id": "PI-01", "target_period": "2025/26",
+                     "target_value": 100}]})
+    write_template(TEMPLATES["indicator-framework"], path, RULES, fill)
+    result = read_one(path, RULES, AS_OF, None)
+    assert result.skipped  # a framework is not a return: consolidate takes it as --framework
+    found = {(i.sheet, i.cell, i.code) for i in result.issues}
+    assert found >= {("Framework", "M2", "objective-vague"),
+                     ("Framework", "B3", "indicator-no-target"),
+                     ("Framework", "H3", "indicator-no-baseline")}
+    assert ("Framework", "M3", "objective-vague") not in found  # it has a number and a date

@@ -15,11 +15,12 @@ from datetime import date, datetime
 from pathlib import Path
 
 from xlperf.consolidate import FileResult
-from xlperf.extract import is_xlperf_output, read_return
+from xlperf.extract import is_xlperf_output, read_framework, read_return, template_marker
 from xlperf.issues import Where
 from xlperf.model import Partnership
 from xlperf.rag import RagRules
 from xlperf.read import UnreadableFile, is_lock_or_system_file, read_workbook
+from xlperf.schema import INDICATOR_FRAMEWORK
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".htm", ".html", ".xltx"}
 
@@ -80,6 +81,12 @@ def read_one(path: Path, rules: RagRules, as_of: date, partnership: Partnership 
             return skipped_result(Skip(path, str(exc)))
         return FileResult(str(path), issues=[where.issue("file-unreadable", reason=str(exc))],
                           modified=modified, sha256=_sha256(path))
+    marker = template_marker(book)
+    if marker is not None and marker[0] == INDICATOR_FRAMEWORK.kind:
+        found = read_framework(book, rules, as_of)
+        return FileResult(str(path), skipped=True, sha256=book.sha256, issues=[
+            where.issue("file-skipped", reason=f"{path.name}: an indicator framework, not a "
+                        "return; give it to consolidate with --framework"), *found.issues])
     if is_xlperf_output(book):
         return skipped_result(Skip(path, "a workbook xlperf wrote (a consolidated partnership "
                                          "workbook), not an agency return"))

@@ -558,6 +558,31 @@ def _due_text(raw: RawRow) -> str:
     return _show(cell.value) if isinstance(cell.value, str) else ""
 
 
+#: words that make an objective vague when no number or date pins it down
+VAGUE = re.compile(r"\b(improve|improving|enhance|raise awareness|work towards|support|"
+                   r"strengthen|better|more effective|increase awareness|promote)\b",
+                   re.IGNORECASE)
+
+
+def check_smart(ctx: Context, raws: Sequence[RawRow], rows: Sequence[dict[str, Any]],
+                targets: dict[str, Any]) -> None:
+    """SMART checks on an indicator framework: measurable (a target and a baseline),
+    time-bound (a target period), specific (no vague objective without a number)."""
+    for raw, row in zip(raws, rows, strict=True):
+        name = str(row.get("indicator") or "").strip()
+        ref = str(row.get("indicator_id") or "").strip().lower()
+        if not name:
+            continue
+        if ref not in targets:
+            ctx.add("indicator-no-target", raw, _col(raw, "indicator"), indicator=name)
+        if row.get("baseline") is None and row.get("unit") not in ("text", "rating"):
+            ctx.add("indicator-no-baseline", raw, _col(raw, "baseline"), indicator=name)
+        objective = str(row.get("framework_objective") or "")
+        if objective and VAGUE.search(objective) and not re.search(r"\d", objective):
+            ctx.add("objective-vague", raw, _col(raw, "framework_objective"),
+                    word=VAGUE.search(objective).group(0))  # type: ignore[union-attr]
+
+
 TOTAL_WORDS = frozenset({"total", "all", "overall", "grand total"})
 
 

@@ -141,6 +141,8 @@ def check(
 def _print_file(result: FileResult) -> None:
     if result.skipped:
         out.print(result.issues[0].message, highlight=False, markup=False, soft_wrap=True)
+        if len(result.issues) > 1:
+            _issue_table(result.issues[1:])
         return
     out.print()
     out.print(f"[bold]{result.path}[/bold]", highlight=False, soft_wrap=True)

@@ -26,6 +26,7 @@ from xlperf.check import (
     build_partner_figures,
     check_breakdown_totals,
     check_duplicate_refs,
+    check_smart,
     read_field,
 )
 from xlperf.grid import Sheet, Workbook
@@ -273,12 +274,14 @@ def read_framework(book: Workbook, rules: RagRules, as_of: date) -> Framework:
             "indicator framework: make one with 'xlperf template indicator-framework')"))
         return out
     tables: dict[str, list[dict[str, object]]] = {}
+    raws: dict[str, list[RawRow]] = {}
     for spec in INDICATOR_FRAMEWORK.sheets:
         sheet = book.sheet(spec.name)
         if sheet is None or not isinstance(spec, TableSheet):
             continue
+        raws[spec.name] = _template_rows(ctx, book, sheet, spec)
         tables[spec.name] = [{f.key: read_field(ctx, raw, f) for f in spec.fields}
-                             for raw in _template_rows(ctx, book, sheet, spec)]
+                             for raw in raws[spec.name]]
     targets: dict[str, list[Target]] = {}
     for row in tables.get("Targets", []):
         period, value = row.get("target_period"), row.get("target_value")
@@ -298,6 +301,7 @@ def read_framework(book: Workbook, rules: RagRules, as_of: date) -> Framework:
             (low, high) if isinstance(low, float) and isinstance(high, float) else None)
         out.specs[name.lower()] = indicator
         out.specs[ref.strip().lower()] = indicator
+    check_smart(ctx, raws.get("Framework", []), tables.get("Framework", []), targets)
     return out
 
 

@@ -156,6 +156,17 @@ _CODES = [
          "has a Total that differs from the sum of its breakdown figures.",
          "{indicator}: Total {total} but the breakdown adds up to {sum} ({parts}). Correct "
          "the total or the parts."),
+    Code("indicator-no-target", "Indicator without a target", W,
+         "SMART: an indicator with no target cannot show progress (not measurable).",
+         "'{indicator}' has no target. Add a row on the Targets sheet with its ID, a "
+         "period and a value."),
+    Code("indicator-no-baseline", "Indicator without a baseline", W,
+         "SMART: without a baseline there is nothing to measure change against.",
+         "'{indicator}' has no baseline. Give the value before the work began, and when."),
+    Code("objective-vague", "Vague objective", N,
+         "SMART: an objective that only says 'improve', 'support' or 'raise awareness', "
+         "without a number or a date, is hard to measure.",
+         "The objective says '{word}' but no number or date: say how much, by when."),
     Code("personal-data-suspected", "Possible personal data", W,
          "A free-text cell seems to hold personal data (a name with a title, a date of birth, "
          "a phone number, an email address, a postcode or a National Insurance number). "
