@@ -111,3 +111,21 @@ def test_template_command_writes_the_committed_template(tmp_path: Path) -> None:
     names = CalamineWorkbook.from_path(str(out)).sheet_names
     assert names == ["Instructions", "Return", "Actions", "Indicators", "Narrative", "Finance",
                      "Lists", "_xlperf"]
+
+
+def test_outputs_never_replace_files_xlperf_did_not_write(tmp_path: Path) -> None:
+    theirs = tmp_path / "colleague_dashboard.xlsx"
+    theirs.write_bytes((RETURNS / "police_2025-26_Q2.xlsx").read_bytes())
+    before = theirs.read_bytes()
+    result = xlperf("consolidate", str(RETURNS), "-o", str(theirs))
+    assert result.returncode == 2 and "xlperf did not write it" in result.stderr
+    assert theirs.read_bytes() == before
+    ours = tmp_path / "partnership.xlsx"
+    for _ in range(2):  # its own earlier output is replaced without fuss
+        assert xlperf("consolidate", str(RETURNS), "-o", str(ours)).returncode in (0, 1)
+    assert xlperf("consolidate", str(RETURNS), "-o", str(theirs), "--force").returncode in (0, 1)
+    briefing = tmp_path / "briefing.docx"
+    assert xlperf("report", str(ours), "-o", str(briefing)).returncode in (0, 1)
+    (tmp_path / "~$iefing.docx").write_bytes(b"lock")  # Word's name for a long file's lock
+    result = xlperf("report", str(ours), "-o", str(briefing))
+    assert result.returncode == 2 and "open in another program" in result.stderr

@@ -149,7 +149,7 @@ def test_nothing_lost_with_good_bad_and_duplicate_returns(tmp_path: Path) -> Non
     _return(folder / "a.xlsx", "Agency A", [good, good | {"action": "Audit contracts"}])
     _return(folder / "b.xlsx", "Agency B", [good, {"owner": "B", "due": date(2026, 1, 1)},
                                             {"action": "< Select >", "owner": "B"}])
-    _return(folder / "b_again.xlsx", "Agency B", [good], submitted=date(2025, 10, 5))
+    _return(folder / "b_earlier.xlsx", "Agency B", [good], submitted=date(2025, 9, 5))
     (folder / "broken.xlsx").write_bytes(b"this is not a workbook")
     (folder / "~$a.xlsx").write_bytes(b"\x04user" + b" " * 50)
     shutil.copy(folder / "a.xlsx", folder / "nested_copy_of_a.xlsx")
@@ -157,9 +157,9 @@ def test_nothing_lost_with_good_bad_and_duplicate_returns(tmp_path: Path) -> Non
     data = run_consolidation([folder], out, AS_OF, RULES, None)
     status = {Path(s.file).name: s.status for s in data.submissions}
     assert status == {"a.xlsx": FileStatus.SUPERSEDED, "nested_copy_of_a.xlsx": FileStatus.ACCEPTED,
-                      "b.xlsx": FileStatus.SUPERSEDED, "b_again.xlsx": FileStatus.ACCEPTED,
+                      "b.xlsx": FileStatus.ERRORS, "b_earlier.xlsx": FileStatus.SUPERSEDED,
                       "broken.xlsx": FileStatus.REJECTED, "~$a.xlsx": FileStatus.SKIPPED}
-    # rows: a 2 + copy 2 + b 3 + b_again 1 = 8; b's two bad rows are rejected
+    # rows: a 2 + copy 2 + b 3 + b_earlier 1 = 8; b's two bad rows are rejected
     assert data.rows_in == 8
     assert data.rows_rejected == 2
     assert data.rows_in == data.rows_accounted
@@ -175,7 +175,7 @@ def test_output_open_in_excel_is_refused_plainly(tmp_path: Path) -> None:
 
     out = tmp_path / "out.xlsx"
     (tmp_path / "~$out.xlsx").write_bytes(b"lock")
-    with pytest.raises(UsageError, match="open in Excel"):
+    with pytest.raises(UsageError, match="open in another program"):
         run_consolidation([tmp_path], out, AS_OF, RULES, None)
 
 

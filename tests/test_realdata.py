@@ -153,7 +153,8 @@ def test_consolidating_the_real_files_accounts_for_every_file(realdata: Path,
     # a lock file under an ordinary name is recognised by its content and skipped
     assert status["mercycorps_LOCKFILE_tilde-dollar_program_upload_data.xlsx"] is (
         FileStatus.SKIPPED)
-    assert status["dft_portfolio_dashboard_master_rag.xlsx"] is FileStatus.ACCEPTED
+    # no agency or period stated in the dashboard: read, with warnings saying so
+    assert status["dft_portfolio_dashboard_master_rag.xlsx"] is FileStatus.WARNINGS
     trackers = Counter(Path(r.item.source.file).name for r in data.actions if r.item.source)
     assert trackers["dft_portfolio_dashboard_master_rag.xlsx"] == 20
     assert trackers["mhclg_towns_fund_round7_monitoring_return.xlsx"] == 8
@@ -168,7 +169,7 @@ def test_folder_with_lock_files_skips_them_and_consolidates_the_return(realdata:
     data = run_consolidation([realdata / "cases" / "10_folder_with_office_lock_files"], out,
                              AS_OF, RULES, None)
     status = {Path(s.file).name: s.status for s in data.submissions}
-    assert status == {"partner_a_return.xlsx": FileStatus.ACCEPTED,
+    assert status == {"partner_a_return.xlsx": FileStatus.WARNINGS,  # no period stated
                       "~$partner_a_return.xlsx": FileStatus.SKIPPED,
                       ".~lock.partner_a_return.xlsx#": FileStatus.SKIPPED}
     (figure,) = [r.item for r in data.indicators]

@@ -119,3 +119,24 @@ def test_renamed_template_sheets_are_found_by_their_headings(tmp_path: Path) -> 
     renamed = {(i.sheet, i.code) for i in reading.issues}
     assert ("Actions Q2", "template-sheet-renamed") in renamed
     assert ("Cover", "template-sheet-renamed") in renamed
+
+
+def test_a_renamed_template_heading_is_read_by_what_it_means(tmp_path: Path) -> None:
+    import openpyxl
+
+    path = tmp_path / "return.xlsx"
+    fill = Fill(forms={"agency": "Agency A", "period": "Q2 2025/26", "submitted_by": "SPOC",
+                       "submitted_on": date(2025, 10, 3)},
+                tables={"Actions": [{"action": "Train staff", "owner": "Team",
+                                     "due": date(2026, 1, 31)}]})
+    write_template(TEMPLATES["monitoring-return"], path, RULES, fill)
+    book = openpyxl.load_workbook(path)
+    book["Actions"]["E1"] = "Lead officer"
+    book["Actions"]["G1"] = "Deadline"
+    book.save(path)
+    reading = read_return(read_workbook(path), RULES, date(2025, 10, 14))
+    assert reading.ret is not None
+    (action,) = reading.ret.actions
+    assert action.owner == "Team" and action.due is not None
+    renamed = sorted(i.cell for i in reading.issues if i.code == "template-column-renamed")
+    assert renamed == ["E1", "G1"]

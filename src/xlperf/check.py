@@ -310,6 +310,8 @@ def _check_action(ctx: Context, raw: RawRow, action: Action) -> None:
         assert action.due is not None and action.reported_rag is not None
         ctx.add("rag-disagrees-with-dates", raw, _col(raw, "reported_rag"),
                 reported=action.reported_rag.value, due=action.due.label,
+                judged=(f"the return's date ({judged_on:%d/%m/%Y})" if ctx.judged_on and
+                        judged_on == ctx.judged_on else f"{judged_on:%d/%m/%Y}"),
                 computed=action.computed_rag.value if action.computed_rag else "Red")
 
 

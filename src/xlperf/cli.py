@@ -41,6 +41,8 @@ Rules = Annotated[Optional[Path], typer.Option(  # noqa: UP045
     "--rules", help="A TOML file overriding the default RAG rules.")]
 Password = Annotated[Optional[str], typer.Option(  # noqa: UP045
     "--password", help="Password to open encrypted workbooks.")]
+Force = Annotated[bool, typer.Option(
+    "--force", help="Replace the output even if it exists and xlperf did not write it.")]
 Redact = Annotated[bool, typer.Option(
     "--redact", help="Mask likely personal data (names with titles, dates of birth, phone "
                      "numbers, emails, postcodes, NI numbers) in every output.")]
@@ -200,6 +202,7 @@ def consolidate_cmd(
                                       help="Files read in parallel (processes).")] = 1,
     password: Password = None,
     redact: Redact = False,
+    force: Force = False,
     framework: Annotated[Optional[Path], typer.Option(  # noqa: UP045
         "--framework", help="The partnership's indicator framework (made from xlperf's "
                             "template): units, directions and targets for the summary.")
@@ -213,7 +216,8 @@ def consolidate_cmd(
     2: nothing could be written.
     """
     data = run_consolidation(paths, output, _as_of(as_of), _rules(rules),
-                             _partnership(partnership), jobs, password, redact, framework)
+                             _partnership(partnership), jobs, password, redact, framework,
+                             force)
     bad = any(s.status is FileStatus.REJECTED for s in data.submissions)
     raise typer.Exit(1 if bad or data.severity_counts()["error"] else 0)
 
@@ -221,13 +225,13 @@ def consolidate_cmd(
 def run_consolidation(paths: list[Path], output: Path, as_of: date, rules: RagRules,
                       partnership: Partnership | None, jobs: int = 1,
                       password: str | None = None, redact: bool = False,
-                      framework: Path | None = None) -> Consolidation:
+                      framework: Path | None = None, force: bool = False) -> Consolidation:
     from xlperf.write.atomic import OutputError, check_output
     from xlperf.write.partnership_workbook import write_partnership_workbook
 
     files, _ = walk(_paths(paths))
     try:
-        check_output(output, files)
+        check_output(output, files, force=force)
     except OutputError as exc:
         raise UsageError(str(exc)) from exc
     results = _read_all(paths, rules, as_of, partnership, jobs, password, exclude=(output,),
@@ -244,13 +248,18 @@ def run_consolidation(paths: list[Path], output: Path, as_of: date, rules: RagRu
 
 def _framework(path: Path, rules: RagRules, as_of: date
                ) -> tuple[dict[str, IndicatorSpec], list[Issue]]:
-    from xlperf.extract import read_framework
+    from xlperf.extract import read_framework, template_marker
     from xlperf.read import UnreadableFile, read_workbook
 
     try:
-        found = read_framework(read_workbook(_paths([path])[0]), rules, as_of)
+        book = read_workbook(_paths([path])[0])
     except UnreadableFile as exc:
         raise UsageError(str(exc)) from exc
+    marker = template_marker(book)
+    if marker is None or marker[0] != "indicator-framework":
+        raise UsageError(f"--framework {path.name} is not an indicator framework; make one "
+                         "with 'xlperf template indicator-framework -o FILE'.")
+    found = read_framework(book, rules, as_of)
     return found.specs, found.issues
 
 
@@ -305,11 +314,11 @@ def _print_summary(data: Consolidation, output: Path) -> None:
 
 @app.command()
 def template(
-    kind: Annotated[str, typer.Argument(help="action-plan or monitoring-return.")],
+    kind: Annotated[str, typer.Argument(
+        help="action-plan, monitoring-return or indicator-framework.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="The .xlsx file to write.")],
     rules: Rules = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")
-                     ] = False,
+    force: Force = False,
 ) -> None:
     """Write a blank xlperf template.
 
@@ -322,7 +331,7 @@ def template(
     if kind not in TEMPLATES:
         raise UsageError(f"Unknown template '{kind}'; choose one of: {', '.join(TEMPLATES)}.")
     try:
-        check_output(output, overwrite=force)
+        check_output(output, force=force)
     except OutputError as exc:
         raise UsageError(str(exc)) from exc
     write_template(TEMPLATES[kind], output, _rules(rules))
@@ -337,6 +346,7 @@ def rag(
     rules: Rules = None,
     password: Password = None,
     redact: Redact = False,
+    force: Force = False,
 ) -> None:
     """Write the computed RAG into a copy of an action plan.
 
@@ -356,10 +366,14 @@ def rag(
                   highlight=False, markup=False)
         raise typer.Exit(2)
     try:
-        summary = write_rag(path, result.reading, output, day, rule_set, redact)
+        summary = write_rag(path, result.reading, output, day, rule_set, redact, force)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
     print(summary)
+    errors = sum(1 for i in result.all_issues if i.severity is Severity.ERROR)
+    if errors:
+        print(f"The plan has {plural(errors, 'error')}: run 'xlperf check {path}' to see them.")
+    raise typer.Exit(1 if errors else 0)
 
 
 @app.command()
@@ -376,6 +390,8 @@ def demo(
     from importlib import resources
 
     folder = (output or Path("xlperf-demo")).resolve()
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} is a file; the demo writes into a folder (-o FOLDER).")
     folder.mkdir(parents=True, exist_ok=True)
     examples = resources.files("xlperf") / "examples"
     with resources.as_file(examples) as root:
@@ -419,6 +435,8 @@ def report_cmd(
     as_of: AsOf = None,
     rules: Rules = None,
     password: Password = None,
+    redact: Redact = False,
+    force: Force = False,
 ) -> None:
     """Write a Word-ready report: the 4Ps progress report, the board briefing or the
     annual report, as .docx, Markdown or HTML.
@@ -451,12 +469,22 @@ def report_cmd(
     if consolidated and day is not None:
         raise UsageError("--as-of applies to a single return; the partnership workbook "
                          f"was made as of {data.as_of:%d/%m/%Y}.")
+    from xlperf.privacy import count_personal_data, redact_all
+
+    suspects = count_personal_data(data)
+    if redact:
+        data = redact_all(data)
     try:
-        written = write_report(select(data, agency), kind, output, fmt=fmt,
-                               templates=templates, inputs=[workbook])
+        written = write_report(select(data, agency), kind, output,
+                               fmt=fmt.lower() if fmt else None, templates=templates,
+                               inputs=[workbook], force=force)
     except (UnknownAgency, OutputError, TemplateProblem) as exc:
         raise UsageError(str(exc)) from exc
     print(f"Report: {output.resolve()} ({KINDS[kind]}, {written})")
+    if suspects:
+        print(f"{plural(suspects, 'text')} looked like personal data (names, phone numbers, "
+              + ("...); masked as [redacted]." if redact else
+                 "...); they are in the report as written: use --redact to mask them."))
     if data.errors:
         print(f"The data has {plural(data.errors, 'error')}; each is listed in the "
               "Issues sheet of the partnership workbook (or by xlperf check).")

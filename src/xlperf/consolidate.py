@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from pathlib import Path
 
 from xlperf.check import TOTAL_WORDS
 from xlperf.extract import Reading
@@ -192,16 +193,16 @@ def consolidate(results: Sequence[FileResult], as_of: date, rules: RagRules,
     out = Consolidation(as_of=as_of, rules=rules, partnership=partnership)
     superseded = _superseded(results)
     for result in sorted(results, key=lambda r: r.path):
-        out.issues.extend(result.all_issues)
         out.submissions.append(_submission(result, superseded.get(result.path)))
         ret = result.reading.ret if result.reading else None
-        if ret is None or result.path in superseded:
-            if result.path in superseded:
-                by, why = superseded[result.path]
-                out.issues.append(Where.of(result.path).issue("return-superseded", by=by,
-                                                              reason=why))
+        if result.path in superseded:  # its rows are not used, so nor are its problems
+            by, why = superseded[result.path]
+            out.issues.append(Where.of(result.path).issue("return-superseded", by=by,
+                                                          reason=why))
             continue
-        _add_rows(out, ret)
+        out.issues.extend(result.all_issues)
+        if ret is not None:
+            _add_rows(out, ret)
     out.period = _latest_period(results)
     out.missing = _missing(out, partnership)
     for agency, period in out.missing:
@@ -230,8 +231,10 @@ def _superseded(results: Sequence[FileResult]) -> dict[str, tuple[str, str]]:
         ordered = sorted(group, key=_recency)
         latest = ordered[-1]
         for older in ordered[:-1]:
-            why = ("submitted date" if _submitted(older) != _submitted(latest)
-                   else "file time" if older.modified != latest.modified else "file name")
+            why = ("later submitted date" if _submitted(older) != _submitted(latest)
+                   else "an identical copy" if older.sha256 and older.sha256 == latest.sha256
+                   else "later file time" if older.modified != latest.modified
+                   else "later file name")
             out[older.path] = (latest.path, why)
     return out
 
@@ -263,10 +266,12 @@ def _submission(result: FileResult, superseded: tuple[str, str] | None) -> Submi
     note = next((i.message for i in issues if i.code in ("file-unreadable", "no-tables-found")
                  or result.skipped), "")
     if superseded is not None:
-        note = f"superseded by {superseded[0]} (later {superseded[1]})"
+        note = f"superseded by {Path(superseded[0]).name} ({superseded[1]})"
     rows_in = reading.rows_in if reading else 0
     rejected = reading.rows_rejected if reading else 0
     unused = reading.rows_unused if reading else 0
+    if status is FileStatus.SUPERSEDED:  # every row of it is accounted as superseded
+        rejected = unused = 0
     out_rows = 0 if status is FileStatus.SUPERSEDED else rows_in - rejected - unused
     return Submission(
         file=result.path, agency=ret.agency if ret else "", period=ret.period_label if ret else "",

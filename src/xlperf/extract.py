@@ -188,8 +188,15 @@ def _template_rows(ctx: Context, book: Workbook, sheet: Sheet, spec: TableSheet
     for f in spec.fields:
         if f.type is FieldType.COMPUTED_RAG:
             continue
+        renamed = next((header[_norm(a)] for a in f.aliases if _norm(a) in header
+                        and header[_norm(a)] not in columns.values()), None)
         if _norm(f.title) in header:
             columns[f.key] = header[_norm(f.title)]
+        elif renamed is not None:
+            columns[f.key] = renamed
+            ctx.issues.append(ctx.where.in_sheet(sheet.name).issue(
+                "template-column-renamed", 0, renamed, expected=f.title,
+                found=str(sheet.rows[0][renamed])))
         else:
             ctx.issues.append(ctx.where.in_sheet(sheet.name).issue(
                 "template-column-missing", 0, 0, expected=f.title,
@@ -441,7 +448,7 @@ def _check_return(ctx: Context, ret: MonitoringReturn, book: Workbook,
     if not ret.agency:
         ret.agency = _AGENCY_FROM_NAME.sub(" ", Path(book.path).stem).strip()
         ret.agency_from_content = False
-        if ret.template:
+        if ret.actions or not all(v.agency for v in ret.indicators):
             ctx.issues.append(ctx.where.issue("agency-missing", agency=ret.agency))
     elif partnership is not None:
         name = partnership.canonical_agency(ret.agency)
@@ -450,7 +457,7 @@ def _check_return(ctx: Context, ret: MonitoringReturn, book: Workbook,
                 "agency-not-member", 2, 1, agency=ret.agency))
         else:
             ret.agency = name
-    if ret.template and ret.period is None and not ret.period_text:
+    if ret.period is None and not ret.period_text and (ret.actions or ret.indicators):
         ctx.issues.append(ctx.where.issue("period-missing"))
 
 

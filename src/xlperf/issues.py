@@ -67,6 +67,11 @@ _CODES = [
     Code("template-column-missing", "Template column missing", E,
          "A column the template declares is not in the header row.",
          "Column '{expected}' not found in the header row; columns are: {columns}."),
+    Code("template-column-renamed", "Template column renamed", W,
+         "A template column was found under another heading that means the same thing "
+         "(e.g. 'Deadline' for 'Due') and read from there.",
+         "Column '{expected}' is headed '{found}'; read as {expected}. Keep the template's "
+         "headings."),
     Code("template-version-unknown", "Newer template version", W,
          "The workbook was made from a template version this xlperf does not know.",
          "Template '{kind}' version {version} is newer than this xlperf knows ({known}); "
@@ -127,8 +132,8 @@ _CODES = [
     Code("rag-disagrees-with-dates", "Reported RAG contradicts the dates", W,
          "The reported RAG is better than the facts allow: the action is overdue and not "
          "complete.",
-         "Reported {reported} but due {due} had passed when the return was made and the "
-         "action is not complete (computed {computed}). Review the rating."),
+         "Reported {reported} but due {due} had passed by {judged} and the action is not "
+         "complete (computed {computed}). Review the rating."),
     Code("rag-not-computable", "RAG cannot be computed", N,
          "The action has no readable due date, so xlperf cannot compute its RAG.",
          "No readable due date for '{action}': computed RAG left blank."),
@@ -175,16 +180,18 @@ _CODES = [
     # --- returns and consolidation ------------------------------------------------------
     Code("agency-missing", "Agency not stated", W,
          "The return does not say which agency sent it; the file name is used instead.",
-         "No agency stated; using '{agency}' from the file name. Fill in the agency."),
+         "No agency stated; using '{agency}' from the file name. Fill in the agency (or, "
+         "for a workbook xlperf did not make, name the file after the agency)."),
     Code("agency-not-member", "Agency not in the partnership list", W,
          "The agency is not one of the members in the partnership file.",
          "Agency '{agency}' is not in the partnership list. Check the spelling or add it."),
     Code("period-missing", "Reporting period not stated", W,
          "The return does not say which period it covers.",
-         "No reporting period stated. Fill in the period (e.g. Q1 2025/26)."),
+         "No reporting period stated, so its rows count as current. Fill in the period "
+         "(e.g. Q1 2025/26)."),
     Code("return-superseded", "Return superseded", N,
          "The same agency sent another return for the same period; the later one is used.",
-         "Superseded by {by} (later {reason}); its rows are not in the totals."),
+         "Superseded by {by} ({reason}); its rows and problems are not in the totals."),
     Code("submitted-missing", "Return not submitted", W,
          "A member agency has no return for the period.",
          "{agency} has not submitted a return for {period}."),

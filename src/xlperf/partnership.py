@@ -30,7 +30,10 @@ class PartnershipError(ValueError):
 def load_partnership(path: Path) -> Partnership:
     try:
         data = tomllib.loads(Path(path).read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise PartnershipError(f"Partnership file {path} is not a text file; it must be a "
+                               "small TOML file (see the README's example).") from exc
+    except (OSError, tomllib.TOMLDecodeError) as exc:
         raise PartnershipError(f"Partnership file {path} cannot be read: {exc}") from exc
     try:
         return Partnership(

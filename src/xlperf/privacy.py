@@ -9,8 +9,14 @@ masks every match in every output. Pure: no file formats here.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
+from typing import Any, TypeVar, cast
+
+from pydantic import BaseModel
+
+T = TypeVar("T")
 
 MASK = "[redacted]"
 
@@ -47,3 +53,41 @@ def redact(text: str) -> str:
     for kind in _KINDS:
         text = kind.pattern.sub(MASK, text)
     return text
+
+
+def redact_all(value: T) -> T:
+    """A copy of ``value`` (dataclasses, pydantic models, lists, dicts, text) with personal
+    data masked in every string it holds; counts nothing, changes nothing in place."""
+    return cast(T, _redact_any(value))
+
+
+def _redact_any(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value) if find_personal_data(value) else value
+    if isinstance(value, BaseModel):
+        return value.model_copy(update={k: _redact_any(getattr(value, k))
+                                        for k in type(value).model_fields})
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _redact_any(getattr(value, f.name))
+                   for f in dataclasses.fields(value) if f.init}
+        return dataclasses.replace(value, **changes)
+    if isinstance(value, list | tuple):
+        return type(value)(_redact_any(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _redact_any(v) for k, v in value.items()}
+    return value
+
+
+def count_personal_data(value: Any) -> int:
+    """How many strings inside ``value`` look like they hold personal data."""
+    if isinstance(value, str):
+        return 1 if find_personal_data(value) else 0
+    if isinstance(value, BaseModel):
+        return sum(count_personal_data(getattr(value, k)) for k in type(value).model_fields)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return sum(count_personal_data(getattr(value, f.name)) for f in dataclasses.fields(value))
+    if isinstance(value, list | tuple):
+        return sum(count_personal_data(v) for v in value)
+    if isinstance(value, dict):
+        return sum(count_personal_data(v) for v in value.values())
+    return 0

@@ -29,13 +29,13 @@ def format_for(path: Path, fmt: str | None = None) -> str:
 
 def write_report(data: ReportData, kind: str, path: Path, *, fmt: str | None = None,
                  templates: Path | None = None, inputs: Sequence[Path] = (),
-                 produced: date | None = None) -> str:
+                 produced: date | None = None, force: bool = False) -> str:
     """Write the report; returns the format written. Raises OutputError (where it cannot
     be written) and TemplateProblem (a template that cannot be filled)."""
     if kind not in KINDS:
         raise OutputError(f"Unknown report kind '{kind}'; choose one of: {', '.join(KINDS)}.")
     fmt = format_for(path, fmt)
-    check_output(path, list(inputs), suffixes=SUFFIXES[fmt])
+    check_output(path, list(inputs), suffixes=SUFFIXES[fmt], force=force)
     with atomic_path(path) as tmp:
         if fmt == "docx":
             from xlperf.report.docx import write_docx

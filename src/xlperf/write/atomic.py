@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,22 +15,43 @@ class OutputError(Exception):
 
 
 def lock_file_for(path: Path) -> Path | None:
-    """An Excel (~$name) or LibreOffice (.~lock.name#) lock file beside ``path``, if any."""
-    for candidate in (path.with_name("~$" + path.name), path.with_name(f".~lock.{path.name}#")):
+    """An Excel/Word (~$name) or LibreOffice (.~lock.name#) lock file beside ``path``.
+
+    Word shortens long names: 'briefing.docx' is locked by '~$iefing.docx'.
+    """
+    names = {"~$" + path.name, "~$" + path.name[1:], "~$" + path.name[2:],
+             f".~lock.{path.name}#"}
+    for name in sorted(names):
+        candidate = path.with_name(name)
         if candidate.exists():
             return candidate
     return None
 
 
-def check_output(path: Path, inputs: list[Path] | None = None, *, overwrite: bool = True,
+def written_by_xlperf(path: Path) -> bool:
+    """True when ``path`` is an output xlperf wrote (safe to replace with a newer one)."""
+    try:
+        if path.suffix.lower() == ".xlsx":
+            with zipfile.ZipFile(path) as package:
+                names = package.namelist()
+                strings = package.read("xl/sharedStrings.xml") if "xl/sharedStrings.xml" in \
+                    names else b""
+                return b"xlperf-template" in strings and b"partnership-workbook" in strings
+        if path.suffix.lower() == ".docx":
+            with zipfile.ZipFile(path) as package:
+                return b"<dc:creator>xlperf" in package.read("docProps/core.xml")
+        return b"Produced by xlperf" in path.read_bytes()[:8192]
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+
+
+def check_output(path: Path, inputs: list[Path] | None = None, *, force: bool = False,
                  suffixes: tuple[str, ...] = (".xlsx",)) -> None:
-    """Refuse to overwrite an input, or a file that is open in Excel or LibreOffice."""
+    """Refuse to overwrite an input, a file xlperf did not write (unless ``force``), or a
+    file that is open in Excel, Word or LibreOffice."""
     if suffixes and path.suffix.lower() not in suffixes:
         raise OutputError(f"{path.name}: xlperf writes {' or '.join(suffixes)} files; "
                           f"name the output like {path.stem}{suffixes[0]}.")
-    if not overwrite and path.exists():
-        raise OutputError(f"{path} already exists; choose another name, or add --force "
-                          "to replace it.")
     target = path.resolve()
     for source in inputs or []:
         if source.resolve() == target:
@@ -37,11 +59,14 @@ def check_output(path: Path, inputs: list[Path] | None = None, *, overwrite: boo
     lock = lock_file_for(path)
     if lock is not None:
         raise OutputError(
-            f"{path} is open in Excel or LibreOffice (lock file {lock.name} beside it). "
+            f"{path} is open in another program (lock file {lock.name} beside it). "
             "Close it and run again, or write to another file with -o."
         )
     if not path.parent.exists():
         raise OutputError(f"The folder {path.parent} does not exist.")
+    if path.exists() and not force and not written_by_xlperf(path):
+        raise OutputError(f"{path} already exists and xlperf did not write it; choose "
+                          "another name, or add --force to replace it.")
 
 
 def _umask() -> int:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import openpyxl
 
-from xlperf.consolidate import Consolidation, FileStatus, Row, Submission
+from xlperf.consolidate import RAG_ORDER, Consolidation, FileStatus, Row, Submission
 from xlperf.extract import Reading
 from xlperf.privacy import find_personal_data
 from xlperf.privacy import redact as redact_text
@@ -26,10 +26,10 @@ from xlperf.write.templates import AS_OF_CELL
 
 
 def write_rag(source: Path, reading: Reading, output: Path, as_of: date,
-              rules: RagRules, redact: bool = False) -> str:
+              rules: RagRules, redact: bool = False, force: bool = False) -> str:
     """Write the copy (or the new workbook); returns one line for the user."""
     try:
-        check_output(output, [source])
+        check_output(output, [source], force=force)
     except OutputError as exc:
         raise ValueError(str(exc)) from exc
     ret = reading.ret
@@ -38,7 +38,7 @@ def write_rag(source: Path, reading: Reading, output: Path, as_of: date,
         raise ValueError(f"No actions found in {source.name}; nothing to rate. Run "
                          f"'xlperf check {source}' to see what was found.")
     counts = Counter(a.computed_rag.value if a.computed_rag else "Not rated" for a in actions)
-    summary = ", ".join(f"{n} {word}" for word, n in sorted(counts.items()))
+    summary = ", ".join(f"{counts[w]} {w}" for w in RAG_ORDER if counts[w])
     if reading.template and source.suffix.lower() in (".xlsx", ".xlsm"):
         words = _fill_template_copy(source, reading, output, as_of, redact)
         how = (f"; {words} written as words because their due date or percent could not "
