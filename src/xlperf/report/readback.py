@@ -118,7 +118,8 @@ def _actions(book: Workbook, partnership: Partnership | None) -> tuple[ActionLin
             owner=_text(r.get("Owner")), due=_day(r.get("Due")),
             due_text=_text(r.get("Due as written")), status=_text(r.get("Status")),
             progress=round(progress * 100, 4) if progress is not None else None,
-            reported=_text(r.get("Reported RAG")), computed=_text(r.get("Computed RAG")),
+            reported=_text(r.get("Reported RAG")),
+            computed=_text(r.get("Computed RAG")).replace("Not rated", ""),
             comment=_text(r.get("Comment")),
             source=Provenance(_text(r.get("Source file")), _text(r.get("Source sheet")),
                               _int(r.get("Source row")))))

@@ -98,6 +98,8 @@ def _table(book: Any, fmt: Formats, name: str, columns: Sequence[Column],
         lines = max((_lines(row[c], width) for c, width in wrapped), default=1)
         if lines > 1:
             sheet.set_row(r, 15 * min(lines, 12))
+    longest = max((_lines(title, width) for title, width, _ in columns), default=1)
+    sheet.set_row(0, 15 * max(2, longest))  # wrapped headings stay readable
     sheet.freeze_panes(1, 0)
     print_setup(sheet)
     return sheet
@@ -138,13 +140,13 @@ def _precision(value: DateValue | None, written: str) -> str:
 
 
 ACTION_COLUMNS: list[Column] = [
-    ("Agency", 18, "text"), ("Period", 10, "text"), ("Ref", 6, "text"),
+    ("Agency", 22, "wrap"), ("Period", 11, "text"), ("Ref", 6, "text"),
     ("Objective", 28, "wrap"), ("Strand", 9, "text"), ("Action", 40, "wrap"),
-    ("Owner", 16, "text"), ("Start", 11, "date"), ("Due", 11, "date"),
-    ("Due as written", 14, "text"), ("Status", 12, "text"), ("Progress", 9, "percent"),
-    ("Reported RAG", 12, "rag"), ("Computed RAG", 12, "rag"), ("Disagree", 9, "text"),
-    ("Comment", 40, "wrap"), ("Source file", 30, "text"), ("Source sheet", 14, "text"),
-    ("Source row", 8, "number"),
+    ("Owner", 20, "wrap"), ("Start", 11, "date"), ("Due", 11, "date"),
+    ("Due as written", 14, "text"), ("Status", 12, "text"), ("Progress", 10, "percent"),
+    ("Reported RAG", 13, "rag"), ("Computed RAG", 13, "rag"), ("Disagree", 9, "text"),
+    ("Comment", 40, "wrap"), ("Source file", 30, "wrap"), ("Source sheet", 14, "text"),
+    ("Source row", 10, "number"),
 ]
 
 
@@ -153,8 +155,9 @@ def _action_row(row: Row, data: Consolidation) -> list[Value]:
     assert isinstance(a, Action)
     src = a.source
     reported = a.reported_rag.value if a.reported_rag else ""
-    computed = a.computed_rag.value if a.computed_rag else ""
-    differ = "Yes" if reported and computed and _rag3(reported) != _rag3(computed) else ""
+    computed = a.computed_rag.value if a.computed_rag else "Not rated"
+    differ = ("Yes" if reported and a.computed_rag and _rag3(reported) != _rag3(computed)
+              else "")
     return [row.agency, row.period, a.ref, a.objective, a.strand.value if a.strand else "",
             a.text, a.owner, _date(a.start), _date(a.due), _precision(a.due, a.due_text),
             a.status.value if a.status else "", a.progress, reported, computed, differ,
@@ -319,8 +322,8 @@ def _summary(book: Any, sheet: Any, fmt: Formats, data: Consolidation) -> None:
                        ("agency", "Computed RAG by agency")):
         row, first, last = _rag_block(sheet, fmt, row, title, data.rag_counts(key))
         if last >= first:
-            _chart(book, sheet, title, first, last, chart_row)
-            chart_row += 18
+            height = _chart(book, sheet, title, first, last, chart_row)
+            chart_row += height // 20 + 2
         row += 2
     _submitted_block(sheet, fmt, row, data)
     print_setup(sheet, header_rows=0)
@@ -344,7 +347,8 @@ def _rag_block(sheet: Any, fmt: Formats, row: int, title: str,
     return row + 1, first, row
 
 
-def _chart(book: Any, sheet: Any, title: str, first: int, last: int, at_row: int) -> None:
+def _chart(book: Any, sheet: Any, title: str, first: int, last: int, at_row: int) -> int:
+    """A stacked bar chart of one RAG block; returns its height in pixels."""
     from xlperf.write.style import RAG_COLOURS
 
     chart = book.add_chart({"type": "bar", "subtype": "stacked"})
@@ -356,9 +360,11 @@ def _chart(book: Any, sheet: Any, title: str, first: int, last: int, at_row: int
                           "fill": {"color": fill}, "border": {"color": "#333333"}})
     chart.set_title({"name": title})
     chart.set_legend({"position": "bottom"})
-    chart.set_y_axis({"reverse": True})  # categories top to bottom, as in the table
-    chart.set_size({"width": 620, "height": 330})
+    chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 8}})
+    height = max(260, 100 + 40 * (last - first + 1))  # room for every label
+    chart.set_size({"width": 620, "height": height})
     sheet.insert_chart(at_row, 10, chart)
+    return height
 
 
 def _submitted_block(sheet: Any, fmt: Formats, row: int, data: Consolidation) -> None:
