@@ -410,7 +410,7 @@ def demo(
     except OutputError as exc:
         raise UsageError(str(exc)) from exc
     print(f"Board briefing: {folder / 'briefing.docx'} (and briefing.md beside it)")
-    out.print(f"Example returns: {examples / 'returns'}", highlight=False, markup=False)
+    print(f"Example returns: {examples / 'returns'}")
 
 
 @app.command(name="report")
