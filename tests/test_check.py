@@ -103,3 +103,19 @@ def test_smart_checks_on_an_indicator_framework(tmp_path: Path) -> None:
                      ("Framework", "B3", "indicator-no-target"),
                      ("Framework", "H3", "indicator-no-baseline")}
     assert ("Framework", "M3", "objective-vague") not in found  # it has a number and a date
+
+
+def test_a_logframe_is_checked_against_its_declaration(tmp_path: Path) -> None:
+    from xlperf.batch import read_one
+
+    path = tmp_path / "logframe.xlsx"
+    fill = Fill(tables={"Logframe": [
+        {"lf_ref": "1", "level": "Goal", "summary": "Fewer people exploited in Northshire"},
+        {"lf_ref": "1.1", "level": "Purpose", "summary": "", "achievement": "PI-01"},
+        {"lf_ref": "1.1.1", "level": "Outcome", "summary": "Staff trained"}]})
+    write_template(TEMPLATES["logframe"], path, RULES, fill)
+    result = read_one(path, RULES, AS_OF, None)
+    assert result.skipped  # planning, not a return
+    found = {(i.cell, i.code) for i in result.issues}
+    assert found >= {("C3", "required-missing"), ("B4", "value-not-allowed")}
+    assert not any(i.row == 2 for i in result.issues)  # the Goal row is fine

@@ -44,7 +44,8 @@ def test_template_has_marker_tables_dropdowns_and_print_setup(kind: str) -> None
     assert b'type="list"' in sheets  # dropdowns
     lists = {"action-plan": [b"RAGList", b"StrandList", b"StatusList"],
              "monitoring-return": [b"RAGList", b"StrandList", b"StatusList"],
-             "indicator-framework": [b"UnitList", b"DirectionList", b"TypeList"]}[kind]
+             "indicator-framework": [b"UnitList", b"DirectionList", b"TypeList"],
+             "logframe": [b"LevelList"], "care-pathway": [b"StageList"]}[kind]
     assert all(name in sheets for name in lists)
     assert b'<pageSetup paperSize="9" fitToHeight="0" orientation="landscape"/>' in sheets
     assert any(k.startswith("xl/tables/table") for k in parts)

@@ -15,12 +15,18 @@ from datetime import date, datetime
 from pathlib import Path
 
 from xlperf.consolidate import FileResult
-from xlperf.extract import is_xlperf_output, read_framework, read_return, template_marker
+from xlperf.extract import (
+    check_planning,
+    is_xlperf_output,
+    read_framework,
+    read_return,
+    template_marker,
+)
 from xlperf.issues import Where
 from xlperf.model import Partnership
 from xlperf.rag import RagRules
 from xlperf.read import UnreadableFile, is_lock_or_system_file, read_workbook
-from xlperf.schema import INDICATOR_FRAMEWORK
+from xlperf.schema import INDICATOR_FRAMEWORK, PLANNING_KINDS, TEMPLATES
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".htm", ".html", ".xltx"}
 
@@ -82,11 +88,16 @@ def read_one(path: Path, rules: RagRules, as_of: date, partnership: Partnership 
         return FileResult(str(path), issues=[where.issue("file-unreadable", reason=str(exc))],
                           modified=modified, sha256=_sha256(path))
     marker = template_marker(book)
-    if marker is not None and marker[0] == INDICATOR_FRAMEWORK.kind:
-        found = read_framework(book, rules, as_of)
+    if marker is not None and marker[0] in PLANNING_KINDS:
+        template = TEMPLATES[marker[0]]
+        problems = (read_framework(book, rules, as_of).issues
+                    if marker[0] == INDICATOR_FRAMEWORK.kind
+                    else check_planning(book, template, rules, as_of))
+        how = ("give it to consolidate with --framework"
+               if marker[0] == INDICATOR_FRAMEWORK.kind else "checked, not consolidated")
         return FileResult(str(path), skipped=True, sha256=book.sha256, issues=[
-            where.issue("file-skipped", reason=f"{path.name}: an indicator framework, not a "
-                        "return; give it to consolidate with --framework"), *found.issues])
+            where.issue("file-skipped", reason=f"{path.name}: a {template.title.lower()}, "
+                        f"not a return; {how}"), *problems])
     if is_xlperf_output(book):
         return skipped_result(Skip(path, "a workbook xlperf wrote (a consolidated partnership "
                                          "workbook), not an agency return"))

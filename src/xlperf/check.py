@@ -193,7 +193,12 @@ def _choice(ctx: Context, raw: RawRow, cell: RawCell, spec: Field, label: str,
             ctx.add("value-not-allowed", raw, cell.col, field=label, value=value,
                     allowed=", ".join(spec.choices))
         return status
-    return value
+    canonical = {c.lower(): c for c in spec.choices}.get(" ".join(str(value).lower().split()))
+    if canonical is None:
+        ctx.add("value-not-allowed", raw, cell.col,
+                severity=None if ctx.strict else Severity.WARNING, field=label, value=value,
+                allowed=", ".join(spec.choices))
+    return canonical
 
 
 def parse_strand(text: str) -> Strand | None:

@@ -312,6 +312,28 @@ def read_framework(book: Workbook, rules: RagRules, as_of: date) -> Framework:
     return out
 
 
+def check_planning(book: Workbook, template: Template, rules: RagRules, as_of: date
+                   ) -> list[Issue]:
+    """Check a planning workbook (logframe, care pathway) against its declaration."""
+    ctx = Context(where=Where.of(book.path), rules=rules, as_of=as_of, vocab=rules.vocab())
+    for spec in template.sheets:
+        sheet = book.sheet(spec.name) or _renamed(book, template, spec)
+        if sheet is None or not isinstance(spec, TableSheet):
+            ctx.issues.append(ctx.where.issue("template-sheet-missing", expected=spec.name,
+                                              sheets=", ".join(s.name for s in book.sheets)))
+            continue
+        for raw in _template_rows(ctx, book, sheet, spec):
+            for f in spec.fields:
+                cell = raw.cells.get(f.key)
+                if f.required and cell is not None and is_blank(cell.value) \
+                        and not cell.placeholder:
+                    ctx.add("required-missing", raw, cell.col, field=f.title,
+                            cell=a1(raw.row, cell.col))
+                else:
+                    read_field(ctx, raw, f)
+    return ctx.issues
+
+
 # --- other people's workbooks ------------------------------------------------------------
 
 

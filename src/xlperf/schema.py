@@ -287,7 +287,55 @@ INDICATOR_FRAMEWORK = Template(
                    help="One row per target: an indicator, a period, a value."),
     ),
 )
-TEMPLATES = {t.kind: t for t in (ACTION_PLAN, MONITORING_RETURN, INDICATOR_FRAMEWORK)}
+LOGFRAME_LEVELS = ("Goal", "Purpose", "Output", "Activity")
+LOGFRAME_FIELDS = (
+    Field("lf_ref", "Ref", width=7, help="e.g. 1, 1.1, 1.1.2."),
+    Field("level", "Level", FieldType.CHOICE, required=True, choices=LOGFRAME_LEVELS,
+          width=10, help="Goal (the impact), Purpose (the outcome), Output or Activity."),
+    Field("summary", "Narrative summary", FieldType.LONG_TEXT, required=True, width=40,
+          help="The objective at this level, in one sentence."),
+    Field("achievement", "Indicators of achievement", FieldType.LONG_TEXT, width=34,
+          help="How success will be measured; use the IDs of the indicator framework."),
+    Field("lf_verification", "Means of verification", FieldType.LONG_TEXT, width=28,
+          help="The data sources for those indicators."),
+    Field("assumptions", "Risks and assumptions", FieldType.LONG_TEXT, width=34,
+          help="What must hold true for this level to lead to the next one up."),
+)
+PATHWAY_STAGES = ("Prevention", "Discovery", "Respite", "Recovery", "Sustainable freedom")
+PATHWAY_FIELDS = (
+    Field("stage", "Stage", FieldType.CHOICE, required=True, choices=PATHWAY_STAGES, width=16,
+          help="Where on the victim care pathway: Prevention, Discovery, Respite, Recovery, "
+               "Sustainable freedom."),
+    Field("stage_objective", "Objective", FieldType.LONG_TEXT, required=True, width=34,
+          help="What the partnership aims for at this stage."),
+    Field("targeted_actions", "Targeted actions", FieldType.LONG_TEXT, width=36,
+          help="The actions (with their plan references) that serve it."),
+    Field("kpis", "KPIs", FieldType.LONG_TEXT, width=30,
+          help="The indicators (framework IDs) that show progress."),
+    Field("stage_outcomes", "Outcomes", FieldType.LONG_TEXT, width=34,
+          help="The change for survivors if it works."),
+)
+LOGFRAME = Template(
+    kind="logframe",
+    title="Logical framework (logframe)",
+    purpose="The partnership's results chain on one page: Goal, Purpose, Outputs and "
+            "Activities, each with its indicators, means of verification, and risks and "
+            "assumptions.",
+    sheets=(TableSheet("Logframe", "Logframe", LOGFRAME_FIELDS, key_field="summary",
+                       help="One row per objective, from the Goal down to Activities."),),
+)
+CARE_PATHWAY = Template(
+    kind="care-pathway",
+    title="Victim care pathway",
+    purpose="Objectives, targeted actions, KPIs and outcomes for each stage of the victim "
+            "care pathway.",
+    sheets=(TableSheet("Pathway", "Pathway", PATHWAY_FIELDS, key_field="stage_objective",
+                       help="One or more rows per stage."),),
+)
+#: templates read to be checked, not consolidated as returns
+PLANNING_KINDS = ("indicator-framework", "logframe", "care-pathway")
+TEMPLATES = {t.kind: t for t in (ACTION_PLAN, MONITORING_RETURN, INDICATOR_FRAMEWORK, LOGFRAME,
+                                 CARE_PATHWAY)}
 
 #: a table of figures with one row per partner (e.g. 'Partner | Referrals | Quarter'):
 #: every other column holding only numbers is an indicator
