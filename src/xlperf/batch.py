@@ -50,7 +50,8 @@ def walk(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> tuple[list[Path
     skipped: list[Skip] = []
     seen = {p.resolve() for p in exclude}
     for path in paths:
-        candidates = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        candidates = sorted(p for p in path.rglob("*") if p.is_file() or p.is_symlink()) \
+            if path.is_dir() else [path]
         for p in candidates:
             key = p.resolve()
             if key in seen:

@@ -315,7 +315,8 @@ def _print_summary(data: Consolidation, output: Path) -> None:
 @app.command()
 def template(
     kind: Annotated[str, typer.Argument(
-        help="action-plan, monitoring-return or indicator-framework.")],
+        help="action-plan, monitoring-return, indicator-framework, logframe or "
+             "care-pathway.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="The .xlsx file to write.")],
     rules: Rules = None,
     force: Force = False,

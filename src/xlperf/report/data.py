@@ -92,7 +92,7 @@ class ActionLine:
         if self.due is None:
             return self.due_text
         day = fmt_date(self.due)
-        return f"{day} ({self.due_text})" if self.due_text else day
+        return f"{day} ({self.due_text})" if self.due_text and self.due_text != day else day
 
     @property
     def progress_shown(self) -> str:

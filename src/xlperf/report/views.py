@@ -233,7 +233,10 @@ def totals(d: ReportData, period: str | None = None) -> list[Total]:
             part = "" if f.is_headline else _key(f.breakdown)
             groups.setdefault((_key(f.indicator), part), []).append(f)
     out = []
-    for (_, part), figures in groups.items():
+    for (_, part), found in groups.items():
+        # a figure that could not be read as a number is left out, and so is its agency:
+        # the total names exactly the agencies it adds up
+        figures = [f for f in found if f.value is not None or f.denominator]
         agencies = tuple(sorted({f.agency for f in figures}, key=_key))
         if len(agencies) < 2:
             continue

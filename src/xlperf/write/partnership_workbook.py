@@ -230,7 +230,7 @@ def _indicator_summary(book: Any, fmt: Formats, data: Consolidation) -> None:
                      s.change_from_last is None else round(s.change_from_last * 100, 1),
                      s.rag.value if s.rag else "", note])
     sheet = _table(book, fmt, "Indicator summary", columns, rows)
-    _indicator_chart(book, sheet, lines, periods, len(columns) + 1)
+    _indicator_chart(book, sheet, lines, periods, len(columns) + 1, set(data.framework))
 
 
 def _period_end(label: str) -> str:
@@ -239,15 +239,16 @@ def _period_end(label: str) -> str:
 
 
 def _indicator_chart(book: Any, sheet: Any, lines: list[Line], periods: list[str],
-                     at_col: int) -> None:
-    """Key indicators over time: the partnership lines (or single-agency lines) with the
-    most periods, up to four."""
+                     at_col: int, framework: set[str]) -> None:
+    """Key indicators over time: the framework's indicators first, then those with the most
+    periods; partnership lines (or single-agency lines); up to four."""
     if len(periods) < 2:
         return
     totals = [(i, ln) for i, ln in enumerate(lines, start=1)
               if ln.agency == PARTNERSHIP or sum(1 for x in lines
                                                  if x.indicator == ln.indicator) == 1]
-    key = sorted(totals, key=lambda t: -sum(v is not None for v in t[1].actuals.values()))[:4]
+    key = sorted(totals, key=lambda t: (t[1].indicator.lower() not in framework,
+                                        -sum(v is not None for v in t[1].actuals.values())))[:4]
     if not key:
         return
     chart = book.add_chart({"type": "line"})
