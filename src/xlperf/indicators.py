@@ -266,8 +266,10 @@ def summary_lines(reported: Sequence[Reported], bands: RagBands | None = None,
             spec = IndicatorSpec(name, unit, known.direction if known else Direction.HIGHER,
                                  targets, known.baseline if known and whole else None,
                                  known.band if known else None)
-            latest = summarise(spec, figures, periods[-1], who, bands)
-            actuals = {p.label: summarise(spec, figures, p, who, bands).actual for p in periods}
+            own = [f for f in figures if not who or f.agency == who]
+            latest = summarise(spec, own, periods[-1], who, bands)
+            actuals = {p.label: combine([f for f in own if f.period == p], unit)
+                       for p in periods}
             note = ("may count the same people more than once across agencies"
                     if latest.may_double_count else "")
             lines.append(Line(name, agency, actuals, latest, note, unit))

@@ -29,8 +29,17 @@ _TEXT = re.compile(rb"<t(?:\s[^>]*?)?>([^<]*)</t>")
 _ENTITIES = {b"&lt;": b"<", b"&gt;": b">", b"&quot;": b'"', b"&apos;": b"'"}
 
 
+_WIDE = re.compile(rb'<c\b[^>]*?\br="[A-Z]{3}[0-9]')
+_LAST_ROW = re.compile(rb'<row\b[^>]*?\br="([0-9]+)"')
+
+
 def value_extent(data: bytes) -> tuple[int, int]:
-    """(last row, last column), 0-based, of cells holding a value or formula; (-1, -1)."""
+    """(last row, last column), 0-based, of cells holding a value or formula; (-1, -1)
+    when the sheet is certainly small enough for a dense grid (the common case, found
+    without walking every cell)."""
+    last_row = max((int(r) for r in _LAST_ROW.findall(data)), default=0)  # rows, not cells
+    if not _WIDE.search(data) and last_row * 702 <= MAX_DENSE_CELLS:
+        return -1, -1  # under 702 columns (no three-letter column) and few rows
     rows, cols = -1, -1
     for m in _FILLED.finditer(data):
         rows = max(rows, int(m.group(2)) - 1)
