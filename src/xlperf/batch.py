@@ -94,11 +94,11 @@ def read_one(path: Path, rules: RagRules, as_of: date, partnership: Partnership 
         problems = (read_framework(book, rules, as_of).issues
                     if marker[0] == INDICATOR_FRAMEWORK.kind
                     else check_planning(book, template, rules, as_of))
-        how = ("give it to consolidate with --framework"
-               if marker[0] == INDICATOR_FRAMEWORK.kind else "checked, not consolidated")
+        how = (" (give it to consolidate with --framework)"
+               if marker[0] == INDICATOR_FRAMEWORK.kind else "")
         return FileResult(str(path), skipped=True, sha256=book.sha256, issues=[
-            where.issue("file-skipped", reason=f"{path.name}: a {template.title.lower()}, "
-                        f"not a return; {how}"), *problems])
+            where.issue("planning-workbook", name=path.name,
+                        what=f"a {template.title.lower()}", how=how), *problems])
     if is_xlperf_output(book):
         return skipped_result(Skip(path, "a workbook xlperf wrote (a consolidated partnership "
                                          "workbook), not an agency return"))
@@ -107,7 +107,9 @@ def read_one(path: Path, rules: RagRules, as_of: date, partnership: Partnership 
 
 
 def skipped_result(skip: Skip) -> FileResult:
-    message = skip.reason if skip.reason.startswith("'") else f"{skip.path.name}: {skip.reason}"
+    quoted = f"'{skip.path.name}' is "
+    reason = skip.reason[len(quoted):] if skip.reason.startswith(quoted) else skip.reason
+    message = f"{skip.path.name}: {reason}"
     return FileResult(str(skip.path), skipped=True, issues=[
         Where.of(skip.path).issue("file-skipped", reason=message)])
 

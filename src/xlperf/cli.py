@@ -299,7 +299,8 @@ def _print_summary(data: Consolidation, output: Path) -> None:
                    for r in data.current_actions() if isinstance(r.item, Action))
     if rags:
         order = [w for w in RAG_ORDER if rags[w]]
-        lines.append(f"Computed RAG as of {data.as_of:%d/%m/%Y} ({data.period or 'all'}): "
+        lines.append(f"Computed RAG as of {data.as_of:%d/%m/%Y}, latest period reported "
+                     f"{data.period or '(none stated)'}: "
                      + ", ".join(f"{rags[w]} {w}" for w in order) + ".")
     if data.missing:
         lines.append("Not submitted for " + data.period + ": "

@@ -129,8 +129,9 @@ class Consolidation:
 
     def display(self, path: str) -> str:
         """A file's name as the user sees it: relative to the folder consolidated."""
-        if self.root and path.startswith(self.root):
-            return path[len(self.root):].lstrip("/\\") or path
+        full = str(Path(path).resolve()) if path else path
+        if self.root and full.startswith(self.root):
+            return full[len(self.root):].lstrip("/\\") or path
         return path
 
     def reported_figures(self) -> list[Reported]:

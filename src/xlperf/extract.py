@@ -373,6 +373,9 @@ def _read_foreign(book: Workbook, ctx: Context) -> Reading:
             reading.tables.append(TableInfo(sheet.name, table.kind, _header_ref(table),
                                             len(raws)))
             _build(ctx, raws, _FIELDS[table.kind], _KEYS[table.kind], ret, reading)
+    if reading.tables and not reading.rows:
+        ctx.issues.append(ctx.where.issue(
+            "no-data-rows", tables=", ".join(f"'{t.sheet}' at {t.header}" for t in reading.tables)))
     if not reading.tables:
         names = [f"'{s.name}'" for s in book.sheets if s.visible]
         shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")

@@ -55,6 +55,14 @@ _CODES = [
          "No action or indicator table found. Sheets looked at: {sheets}. Use the xlperf "
          "monitoring-return template, or give the table a header row such as "
          "'Action | Owner | Due date | RAG'."),
+    Code("no-data-rows", "Tables found but empty", W,
+         "The workbook has tables xlperf recognises, but no rows of data in them (a blank "
+         "form).",
+         "Tables found ({tables}) but no data rows: is this a blank form?"),
+    Code("planning-workbook", "Planning workbook checked", N,
+         "An indicator framework, logframe or care pathway is checked against its template; "
+         "it is not a return, so consolidate does not count it.",
+         "{name} is {what}: checked against its template, not consolidated{how}."),
     Code("template-sheet-missing", "Template sheet missing", E,
          "A sheet the template declares is not in the workbook (renamed or deleted).",
          "Sheet '{expected}' not found; sheets are: {sheets}. Restore it from a fresh "

@@ -175,10 +175,10 @@ def _actions(book: Any, fmt: Formats, data: Consolidation) -> None:
 
 
 INDICATOR_COLUMNS: list[Column] = [
-    ("Agency", 18, "text"), ("Period", 10, "text"), ("Indicator", 40, "wrap"),
+    ("Agency", 22, "wrap"), ("Period", 11, "text"), ("Indicator", 40, "wrap"),
     ("Breakdown", 20, "text"), ("Context", 30, "wrap"), ("Value", 10, "number"),
     ("Value as written", 16, "wrap"),
-    ("Numerator", 10, "number"), ("Denominator", 11, "number"), ("Target", 10, "number"),
+    ("Numerator", 11, "number"), ("Denominator", 13, "number"), ("Target", 10, "number"),
     ("Target as written", 16, "wrap"), ("Baseline", 10, "number"),
     ("Baseline as written", 14, "wrap"), ("Reported RAG", 12, "rag"), ("Comment", 30, "wrap"),
     ("Source file", 30, "text"), ("Source sheet", 14, "text"), ("Source cell", 9, "text"),
@@ -362,6 +362,7 @@ def _chart(book: Any, sheet: Any, title: str, first: int, last: int, at_row: int
     chart.set_title({"name": title})
     chart.set_legend({"position": "bottom"})
     chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 8}})
+    chart.set_x_axis({"min": 0})  # counts start at zero, so bars compare honestly
     height = max(260, 100 + 40 * (last - first + 1))  # room for every label
     chart.set_size({"width": 620, "height": height})
     sheet.insert_chart(at_row, 10, chart)
