@@ -128,6 +128,18 @@ def test_indicator_summary_pools_proportions_and_flags_double_counting(demo) -> 
             staff[col["RAG"]]) == (300, 255, 85, "Green")
 
 
+def test_results_chain_objective_without_indicator_and_broken_links(demo, tmp_path) -> None:
+    data, _ = demo
+    unmeasured = [i.message for i in data.issues if i.code == "objective-not-measured"]
+    assert len(unmeasured) == 1 and "ready to respond to new and emerging threats" in \
+        unmeasured[0]  # O4 has actions but no indicator in the example framework
+    assert not [i for i in data.issues if i.code == "link-broken"]
+    data.check_results_chain([("Referrals", "", ["1.1", "7.7"], "Framework", 4)], "fw.xlsx")
+    (broken,) = [i for i in data.issues if i.code == "link-broken"]
+    assert (broken.sheet, broken.row) == ("Framework", 5)
+    assert "7.7" in broken.message and "1.1" not in broken.message
+
+
 def test_breakdown_total_that_is_not_the_sum_is_flagged(demo) -> None:
     data, _ = demo
     found = {(Path(i.file).name, i.sheet, i.cell, i.code) for i in data.issues}

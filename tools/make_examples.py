@@ -191,8 +191,10 @@ def write_framework() -> Path:
     keys = ("indicator_id", "indicator", "type", "unit", "direction", "baseline",
             "baseline_period", "frequency", "verification", "framework_owner",
             "framework_objective", "disaggregation")
+    links = {"PI-01": "1.1, 1.2", "PI-02": "2.1, 3.1", "PI-03": "4.1, 4.2", "PI-04": "1.1"}
     fill = Fill(tables={
-        "Framework": [dict(zip(keys, row, strict=True)) for row in FRAMEWORK],
+        "Framework": [dict(zip(keys, row, strict=True)) | {"linked_actions": links[row[0]]}
+                      for row in FRAMEWORK],
         "Targets": [{"target_indicator_id": i, "target_period": p, "target_value": v}
                     for i, p, v in TARGETS]})
     path = OUT.parent / "indicator_framework.xlsx"

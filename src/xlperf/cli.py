@@ -239,15 +239,17 @@ def run_consolidation(paths: list[Path], output: Path, as_of: date, rules: RagRu
     data = consolidate(results, as_of, rules, partnership)
     data.root = _common_root(paths)
     if framework is not None:
-        data.framework, problems = _framework(framework, rules, as_of)
+        data.framework, problems, links = _framework(framework, rules, as_of)
         data.issues.extend(problems)
+        data.check_results_chain(links, str(framework))
     write_partnership_workbook(data, output)
     _print_summary(data, output)
     return data
 
 
 def _framework(path: Path, rules: RagRules, as_of: date
-               ) -> tuple[dict[str, IndicatorSpec], list[Issue]]:
+               ) -> tuple[dict[str, IndicatorSpec], list[Issue],
+                          list[tuple[str, str, list[str], str, int]]]:
     from xlperf.extract import read_framework, template_marker
     from xlperf.read import UnreadableFile, read_workbook
 
@@ -260,7 +262,7 @@ def _framework(path: Path, rules: RagRules, as_of: date
         raise UsageError(f"--framework {path.name} is not an indicator framework; make one "
                          "with 'xlperf template indicator-framework -o FILE'.")
     found = read_framework(book, rules, as_of)
-    return found.specs, found.issues
+    return found.specs, found.issues, found.links
 
 
 def _common_root(paths: list[Path]) -> str:

@@ -134,6 +134,25 @@ class Consolidation:
             return full[len(self.root):].lstrip("/\\") or path
         return path
 
+    def check_results_chain(self, links: Sequence[tuple[str, str, list[str], str, int]],
+                            framework_file: str) -> None:
+        """Links along the results chain: an indicator's linked actions must exist in the
+        returns, and every objective of the current actions should have an indicator."""
+        refs = {a.item.ref.strip().lower() for a in self.actions if isinstance(a.item, Action)}
+        where = Where.of(framework_file, "Framework")
+        for indicator, _, linked, _, row in links:
+            missing = [r for r in linked if r.lower() not in refs]
+            if missing and refs:
+                self.issues.append(where.issue("link-broken", row, None, indicator=indicator,
+                                               refs=", ".join(missing)))
+        measured = {" ".join(o.lower().split()) for _, o, _, _, _ in links if o}
+        objectives = {a.item.objective.strip() for a in self.current_actions()
+                      if isinstance(a.item, Action) and a.item.objective.strip()}
+        for objective in sorted(objectives):
+            if measured and " ".join(objective.lower().split()) not in measured:
+                self.issues.append(Where.of(framework_file).issue(
+                    "objective-not-measured", objective=objective))
+
     def reported_figures(self) -> list[Reported]:
         """Headline figures (no breakdown, or the Total) with a readable period."""
         out: list[Reported] = []

@@ -267,6 +267,8 @@ class Framework:
 
     specs: dict[str, IndicatorSpec] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
+    #: the results chain: (indicator, its objective, its linked action refs, sheet, row)
+    links: list[tuple[str, str, list[str], str, int]] = field(default_factory=list)
 
 
 def read_framework(book: Workbook, rules: RagRules, as_of: date) -> Framework:
@@ -295,10 +297,14 @@ def read_framework(book: Workbook, rules: RagRules, as_of: date) -> Framework:
         if isinstance(period, DateValue) and isinstance(value, float):
             targets.setdefault(str(row.get("target_indicator_id")).strip().lower(),
                                []).append(Target(value, period))
-    for row in tables.get("Framework", []):
+    for raw, row in zip(raws.get("Framework", []), tables.get("Framework", []), strict=True):
         name, ref = str(row.get("indicator") or "").strip(), str(row.get("indicator_id") or "")
         if not name:
             continue
+        linked = [r.strip() for r in re.split(r"[,;\s]+", str(row.get("linked_actions") or ""))
+                  if r.strip()]
+        out.links.append((name, str(row.get("framework_objective") or "").strip(), linked,
+                          raw.sheet, raw.row))
         low, high, baseline = row.get("band_low"), row.get("band_high"), row.get("baseline")
         indicator = IndicatorSpec(
             name, Unit(str(row.get("unit") or Unit.COUNT.value)),

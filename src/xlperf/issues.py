@@ -176,6 +176,14 @@ _CODES = [
     Code("indicator-no-baseline", "Indicator without a baseline", W,
          "SMART: without a baseline there is nothing to measure change against.",
          "'{indicator}' has no baseline. Give the value before the work began, and when."),
+    Code("link-broken", "Broken link in the results chain", W,
+         "An indicator in the framework names linked actions that no return reports.",
+         "'{indicator}' is linked to action(s) {refs}, which no return reports. Correct the "
+         "references or the plan."),
+    Code("objective-not-measured", "Objective without an indicator", W,
+         "SMART: an objective the actions serve has no indicator in the framework, so its "
+         "progress cannot be measured.",
+         "No indicator in the framework measures the objective '{objective}'. Add one."),
     Code("objective-vague", "Vague objective", N,
          "SMART: an objective that only says 'improve', 'support' or 'raise awareness', "
          "without a number or a date, is hard to measure.",
