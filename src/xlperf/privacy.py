@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
@@ -57,37 +58,36 @@ def redact(text: str) -> str:
 
 def redact_all(value: T) -> T:
     """A copy of ``value`` (dataclasses, pydantic models, lists, dicts, text) with personal
-    data masked in every string it holds; counts nothing, changes nothing in place."""
-    return cast(T, _redact_any(value))
-
-
-def _redact_any(value: Any) -> Any:
-    if isinstance(value, str):
-        return redact(value) if find_personal_data(value) else value
-    if isinstance(value, BaseModel):
-        return value.model_copy(update={k: _redact_any(getattr(value, k))
-                                        for k in type(value).model_fields})
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: _redact_any(getattr(value, f.name))
-                   for f in dataclasses.fields(value) if f.init}
-        return dataclasses.replace(value, **changes)
-    if isinstance(value, list | tuple):
-        return type(value)(_redact_any(v) for v in value)
-    if isinstance(value, dict):
-        return {k: _redact_any(v) for k, v in value.items()}
-    return value
+    data masked in every string it holds; nothing is changed in place."""
+    return cast(T, _map_text(value, lambda t: redact(t) if find_personal_data(t) else t))
 
 
 def count_personal_data(value: Any) -> int:
     """How many strings inside ``value`` look like they hold personal data."""
+    found: list[str] = []
+
+    def note(text: str) -> str:
+        if find_personal_data(text):
+            found.append(text)
+        return text
+
+    _map_text(value, note)
+    return len(found)
+
+
+def _map_text(value: Any, fn: Callable[[str], str]) -> Any:
+    """``value`` rebuilt with ``fn`` applied to every string inside it."""
     if isinstance(value, str):
-        return 1 if find_personal_data(value) else 0
+        return fn(value)
     if isinstance(value, BaseModel):
-        return sum(count_personal_data(getattr(value, k)) for k in type(value).model_fields)
+        return value.model_copy(update={k: _map_text(getattr(value, k), fn)
+                                        for k in type(value).model_fields})
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return sum(count_personal_data(getattr(value, f.name)) for f in dataclasses.fields(value))
+        changes = {f.name: _map_text(getattr(value, f.name), fn)
+                   for f in dataclasses.fields(value) if f.init}
+        return dataclasses.replace(value, **changes)
     if isinstance(value, list | tuple):
-        return sum(count_personal_data(v) for v in value)
+        return type(value)(_map_text(v, fn) for v in value)
     if isinstance(value, dict):
-        return sum(count_personal_data(v) for v in value.values())
-    return 0
+        return {k: _map_text(v, fn) for k, v in value.items()}
+    return value

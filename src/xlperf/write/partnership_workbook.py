@@ -21,7 +21,13 @@ from xlperf.model import Action, FinanceLine, IndicatorValue
 from xlperf.schema import MARKER_SHEET
 from xlperf.values import DateValue, parse_period
 from xlperf.write.atomic import atomic_path
-from xlperf.write.style import WORKBOOK_OPTIONS, Formats, add_rag_colours, print_setup
+from xlperf.write.style import (
+    WORKBOOK_OPTIONS,
+    Formats,
+    add_rag_colours,
+    print_setup,
+    wrapped_lines,
+)
 
 Value = str | float | int | datetime | None
 
@@ -108,9 +114,7 @@ def _table(book: Any, fmt: Formats, name: str, columns: Sequence[Column],
 def _lines(value: Value, width: int) -> int:
     """Lines a wrapped text needs in a column ``width`` characters wide (LibreOffice and
     Excel do not grow rows written by a library, so the writer sets the height)."""
-    if not isinstance(value, str) or not value:
-        return 1
-    return sum(max(1, -(-len(part) // max(1, int(width * 1.1) - 2))) for part in value.split("\n"))
+    return wrapped_lines(value, int(width * 1.1) - 2) if isinstance(value, str) else 1
 
 
 def _write(sheet: Any, fmt: Formats, r: int, c: int, value: Value, kind: str) -> None:

@@ -51,6 +51,14 @@ class Formats:
                     for word, (fill, font) in RAG_COLOURS.items()}
 
 
+def wrapped_lines(text: str, per_line: int) -> int:
+    """Lines ``text`` needs when wrapped at ``per_line`` characters. Excel and LibreOffice
+    do not grow rows a library writes, so writers set heights from this."""
+    if not text:
+        return 1
+    return sum(max(1, -(-len(part) // max(1, per_line))) for part in text.split("\n"))
+
+
 def add_rag_colours(sheet: Any, formats: Formats, first_row: int, col: int,
                     last_row: int) -> None:
     """Conditional formats that colour a RAG column by its word (the word stays visible)."""

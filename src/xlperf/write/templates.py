@@ -28,7 +28,13 @@ from xlperf.schema import (
     Template,
 )
 from xlperf.write.atomic import atomic_path
-from xlperf.write.style import WORKBOOK_OPTIONS, Formats, add_rag_colours, print_setup
+from xlperf.write.style import (
+    WORKBOOK_OPTIONS,
+    Formats,
+    add_rag_colours,
+    print_setup,
+    wrapped_lines,
+)
 
 BLANK_ROWS = 40
 KNOWN_LISTS = {STRANDS: "Strand", STATUSES: "Status", RAGS: "RAG"}
@@ -195,8 +201,7 @@ def _form_sheet(book: Any, fmt: Formats, spec: FormSheet, answers: Mapping[str, 
 
 def row_height(text: str, width: int) -> float:
     """A row height (points) that shows ``text`` wrapped in a column ``width`` characters wide."""
-    lines = sum(max(1, -(-len(part) // max(1, width - 4))) for part in text.split("\n"))
-    return 15.0 * max(1, lines)
+    return 15.0 * wrapped_lines(text, width - 4)
 
 
 def write_cell(sheet: Any, fmt: Formats, r: int, c: int, value: Cell, kind: FieldType,
