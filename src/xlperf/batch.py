@@ -23,10 +23,11 @@ from xlperf.extract import (
     template_marker,
 )
 from xlperf.issues import Where
+from xlperf.logframe import read_logframe
 from xlperf.model import Partnership
 from xlperf.rag import RagRules
 from xlperf.read import UnreadableFile, is_lock_or_system_file, read_workbook
-from xlperf.schema import INDICATOR_FRAMEWORK, PLANNING_KINDS, TEMPLATES
+from xlperf.schema import INDICATOR_FRAMEWORK, LOGFRAME, PLANNING_KINDS, TEMPLATES
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".htm", ".html", ".xltx"}
 
@@ -74,8 +75,13 @@ def _lock_reason(path: Path) -> str:
 
 
 def read_one(path: Path, rules: RagRules, as_of: date, partnership: Partnership | None,
-             password: str | None = None, redact: bool = False) -> FileResult:
-    """Read and check one file; an unreadable file becomes a result with one clear issue."""
+             password: str | None = None, redact: bool = False, logframes: bool = False
+             ) -> FileResult:
+    """Read and check one file; an unreadable file becomes a result with one clear issue.
+
+    ``logframes`` (for `xlperf check`) also reads another workbook as a logframe and adds
+    the logframe's checks when it holds one.
+    """
     where = Where.of(path)
     try:
         modified = datetime.fromtimestamp(path.stat().st_mtime)
@@ -91,19 +97,29 @@ def read_one(path: Path, rules: RagRules, as_of: date, partnership: Partnership 
     marker = template_marker(book)
     if marker is not None and marker[0] in PLANNING_KINDS:
         template = TEMPLATES[marker[0]]
+        found = read_logframe(book, rules, as_of) if marker[0] == LOGFRAME.kind else None
         problems = (read_framework(book, rules, as_of).issues
                     if marker[0] == INDICATOR_FRAMEWORK.kind
+                    else found.issues if found is not None
                     else check_planning(book, template, rules, as_of))
         how = (" (give it to consolidate with --framework)"
                if marker[0] == INDICATOR_FRAMEWORK.kind else "")
         return FileResult(str(path), skipped=True, sha256=book.sha256, issues=[
             where.issue("planning-workbook", name=path.name,
-                        what=f"a {template.title.lower()}", how=how), *problems])
+                        what=f"a {template.title.lower()}", how=how), *problems],
+                          logframes=found.logframes if found is not None else [])
     if is_xlperf_output(book):
         return skipped_result(Skip(path, "a workbook xlperf wrote (a consolidated partnership "
                                          "workbook), not an agency return"))
     reading = read_return(book, rules, as_of, partnership, redact)
-    return FileResult(str(path), reading=reading, sha256=book.sha256, modified=modified)
+    result = FileResult(str(path), reading=reading, sha256=book.sha256, modified=modified)
+    if logframes:
+        found = read_logframe(book, rules, as_of)
+        result.logframes = found.logframes
+        seen = {(i.sheet, i.cell, i.code, i.message) for i in reading.issues}
+        result.issues += [i for i in found.issues
+                          if (i.sheet, i.cell, i.code, i.message) not in seen]
+    return result
 
 
 def skipped_result(skip: Skip) -> FileResult:
@@ -116,19 +132,20 @@ def skipped_result(skip: Skip) -> FileResult:
 
 def read_many(files: Sequence[Path], rules: RagRules, as_of: date,
               partnership: Partnership | None, jobs: int = 1, password: str | None = None,
-              progress: Callable[[Path], None] | None = None, redact: bool = False
-              ) -> Iterator[FileResult]:
+              progress: Callable[[Path], None] | None = None, redact: bool = False,
+              logframes: bool = False) -> Iterator[FileResult]:
     """Read files one at a time, or ``jobs`` at a time in worker processes."""
     if jobs <= 1 or len(files) < 2:
         for path in files:
-            yield read_one(path, rules, as_of, partnership, password, redact)
+            yield read_one(path, rules, as_of, partnership, password, redact, logframes)
             if progress:
                 progress(path)
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         n = len(files)
         results = pool.map(read_one, files, [rules] * n, [as_of] * n, [partnership] * n,
-                           [password] * n, [redact] * n, chunksize=max(1, n // (jobs * 8)))
+                           [password] * n, [redact] * n, [logframes] * n,
+                           chunksize=max(1, n // (jobs * 8)))
         for path, result in zip(files, results, strict=True):
             if progress:
                 progress(path)

@@ -339,7 +339,8 @@ def build_indicators(ctx: Context, raw: RawRow, fields: Sequence[Field], file: s
     """One row of an indicator table -> one figure per value (or per line of a packed cell)."""
     if _only_placeholders(raw):
         return [], _reject_unfilled(ctx, raw)
-    if any(_lines(c.value) for c in raw.cells.values()):
+    name_cell = raw.cells.get("indicator")
+    if name_cell is not None and _lines(name_cell.value):
         return _packed_indicators(ctx, raw, fields, file)
     raw, families = _split_families(raw)
     values = {f.key: read_field(ctx, raw, f) for f in fields if f.key in raw.cells}
@@ -472,12 +473,13 @@ def _packed_indicators(ctx: Context, raw: RawRow, fields: Sequence[Field], file:
                        ) -> tuple[list[IndicatorValue], RowResult]:
     """Several indicators packed in one cell, one per line: split line by line, aligned.
 
-    A cell with as many lines as the longest is split; a single value applies to every
-    line; a cell whose lines cannot be aligned is kept whole, once, as text.
+    The indicator cell's lines set the count: a cell with as many lines is split; a
+    single value applies to every line; a cell whose lines cannot be aligned (a comment
+    in two paragraphs beside five indicators) is kept whole, once, as text.
     """
     split: dict[str, Sequence[CellValue]] = {
         k: _lines(c.value) or [c.value] for k, c in raw.cells.items()}
-    count = max(len(v) for v in split.values())
+    count = len(split["indicator"])
     figures: list[IndicatorValue] = []
     for i in range(count):
         cells = {k: RawCell(_line(v, i, count, ratings=k == "indicator_rag"), raw.cells[k].col)

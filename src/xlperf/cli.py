@@ -24,7 +24,7 @@ from xlperf.batch import read_many, skipped_result, walk
 from xlperf.consolidate import RAG_ORDER, Consolidation, FileResult, FileStatus, consolidate
 from xlperf.indicators import IndicatorSpec
 from xlperf.issues import Issue, Severity, catalogue_markdown
-from xlperf.model import Action, Partnership
+from xlperf.model import Action, Level, Logframe, Partnership
 from xlperf.partnership import PartnershipError, load_partnership
 from xlperf.rag import RagRules, RulesError, load_rules
 from xlperf.values import parse_date
@@ -93,18 +93,20 @@ def _progress(total: int, label: str) -> Progress | None:
 
 def _read_all(paths: list[Path], rules: RagRules, as_of: date,
               partnership: Partnership | None, jobs: int, password: str | None,
-              exclude: tuple[Path, ...] = (), redact: bool = False) -> list[FileResult]:
+              exclude: tuple[Path, ...] = (), redact: bool = False, logframes: bool = False
+              ) -> list[FileResult]:
     files, skipped = walk(_paths(paths), exclude)
     results = [skipped_result(p) for p in skipped]
     bar = _progress(len(files), "Reading")
     if bar is None:
-        results += read_many(files, rules, as_of, partnership, jobs, password, redact=redact)
+        results += read_many(files, rules, as_of, partnership, jobs, password, redact=redact,
+                             logframes=logframes)
         return results
     with bar:
         task = bar.add_task("", total=len(files))
         results += read_many(files, rules, as_of, partnership, jobs, password,
                              progress=lambda p: bar.update(task, advance=1, description=p.name),
-                             redact=redact)
+                             redact=redact, logframes=logframes)
     return results
 
 
@@ -127,7 +129,7 @@ def check(
     Exit code 0: no errors; 1: errors found; 2: a file could not be read at all.
     """
     rule_set, day = _rules(rules), _as_of(as_of)
-    results = _read_all(paths, rule_set, day, None, 1, password)
+    results = _read_all(paths, rule_set, day, None, 1, password, logframes=True)
     issues = [i for r in results for i in r.all_issues]
     if as_json:
         print(json.dumps([i.as_dict() for i in issues], indent=2, ensure_ascii=False))
@@ -143,6 +145,7 @@ def check(
 def _print_file(result: FileResult) -> None:
     if result.skipped:
         out.print(result.issues[0].message, highlight=False, markup=False, soft_wrap=True)
+        _print_logframes(result.logframes)
         if len(result.issues) > 1:
             _issue_table(result.issues[1:])
         return
@@ -157,7 +160,28 @@ def _print_file(result: FileResult) -> None:
     found = "; ".join(f"{t.kind} table in '{t.sheet}' at {t.header} "
                       f"({plural(t.rows, 'row')})" for t in reading.tables) or "no tables"
     out.print(f"{kind}: {found}", highlight=False, markup=False)
+    _print_logframes(result.logframes)
     _issue_table(result.all_issues)
+
+
+def _print_logframes(logframes: list[Logframe]) -> None:
+    """One line per logframe read: its objectives by level and what its indicators hold."""
+    for lf in logframes:
+        levels = Counter(r.level.value if r.level else "unknown level" for r in lf.rows
+                         if r.summary or r.indicators)
+        pairs = [i for _, i in lf.indicators]
+        held = [("a baseline", sum(i.baseline is not None or bool(i.baseline_text)
+                                   for i in pairs)),
+                ("a target", sum(i.target is not None or bool(i.target_text or i.milestones)
+                                 for i in pairs)),
+                ("an achieved value", sum(i.achieved is not None or bool(i.achieved_text)
+                                          for i in pairs))]
+        chain = ", ".join(plural(levels[lv.value], lv.value) for lv in Level
+                          if levels[lv.value]) or "nothing filled in"
+        figures = "; ".join(f"{n} with {what}" for what, n in held if n)
+        out.print(f"{lf.layout} in '{lf.sheet}': {chain}; {plural(len(pairs), 'indicator')}"
+                  + (f" ({figures})" if figures else ""), highlight=False, markup=False,
+                  soft_wrap=True)
 
 
 def _issue_table(issues: list[Issue]) -> None:

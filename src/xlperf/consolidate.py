@@ -21,6 +21,7 @@ from xlperf.model import (
     Action,
     FinanceLine,
     IndicatorValue,
+    Logframe,
     MonitoringReturn,
     Narrative,
     Partnership,
@@ -49,6 +50,7 @@ class FileResult:
     skipped: bool = False
     sha256: str = ""
     modified: datetime | None = None
+    logframes: list[Logframe] = field(default_factory=list)  # when read as a logframe too
 
     @property
     def all_issues(self) -> list[Issue]:

@@ -9,7 +9,7 @@ workbook is searched for action and indicator tables by header text
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -156,7 +156,7 @@ def _read_template(book: Workbook, template: Template, version: int, ctx: Contex
             if isinstance(submitted, DateValue):
                 ctx.judged_on = submitted.start
             continue
-        raws = _template_rows(ctx, book, sheet, spec)
+        raws = template_rows(ctx, book, sheet, spec)
         reading.tables.append(TableInfo(sheet.name, spec.name.lower(), "A1", len(raws)))
         _build(ctx, raws, spec.fields, spec.key_field, ret, reading)
     _apply_answers(ret, answers)
@@ -180,7 +180,7 @@ def _renamed(book: Workbook, template: Template, spec: TableSheet | FormSheet) -
     return None
 
 
-def _template_rows(ctx: Context, book: Workbook, sheet: Sheet, spec: TableSheet
+def template_rows(ctx: Context, book: Workbook, sheet: Sheet, spec: TableSheet
                    ) -> list[RawRow]:
     header = {_norm(str(v)): c for c, v in enumerate(sheet.rows[0] if sheet.rows else [])
               if isinstance(v, str)}
@@ -288,7 +288,7 @@ def read_framework(book: Workbook, rules: RagRules, as_of: date) -> Framework:
         sheet = book.sheet(spec.name)
         if sheet is None or not isinstance(spec, TableSheet):
             continue
-        raws[spec.name] = _template_rows(ctx, book, sheet, spec)
+        raws[spec.name] = template_rows(ctx, book, sheet, spec)
         tables[spec.name] = [{f.key: read_field(ctx, raw, f) for f in spec.fields}
                              for raw in raws[spec.name]]
     targets: dict[str, list[Target]] = {}
@@ -328,7 +328,7 @@ def check_planning(book: Workbook, template: Template, rules: RagRules, as_of: d
             ctx.issues.append(ctx.where.issue("template-sheet-missing", expected=spec.name,
                                               sheets=", ".join(s.name for s in book.sheets)))
             continue
-        for raw in _template_rows(ctx, book, sheet, spec):
+        for raw in template_rows(ctx, book, sheet, spec):
             for f in spec.fields:
                 cell = raw.cells.get(f.key)
                 if f.required and cell is not None and is_blank(cell.value) \
@@ -373,7 +373,7 @@ def _read_foreign(book: Workbook, ctx: Context) -> Reading:
         if sheet.name == MARKER_SHEET or not sheet.visible:
             continue
         for table in find_tables(sheet, VOCABS):
-            raws = _foreign_rows(ctx, book, sheet, table)
+            raws = foreign_rows(ctx, book, sheet, table)
             if table.kind == "figures" and not _is_figures_table(table, raws):
                 continue  # records about people or a list of partners: not figures
             reading.tables.append(TableInfo(sheet.name, table.kind, _header_ref(table),
@@ -410,12 +410,25 @@ def _figure_columns(raws: list[RawRow]) -> list[str]:
     return titles
 
 
+_LABEL_WORDS = re.compile(r"^(?:sources?|source of data|data sources?|means of verification)"
+                          r"\s*:?$", re.IGNORECASE)
+
+
+def _is_label_row(values: Mapping[int, object]) -> bool:
+    """A row holding only labels: a 'Source' caption, and upper-case captions beside it."""
+    texts = [v.strip() for v in values.values() if isinstance(v, str) and v.strip()]
+    filled = [v for v in values.values() if not is_blank(v)]
+    return bool(texts) and len(texts) == len(filled) and any(
+        _LABEL_WORDS.match(t) for t in texts) and all(
+        _LABEL_WORDS.match(t) or t == t.upper() for t in texts)
+
+
 def _header_ref(table: FoundTable) -> str:
     first = min(c.index for c in table.columns) if table.columns else 0
     return a1(table.header_rows[0], first)
 
 
-def _foreign_rows(ctx: Context, book: Workbook, sheet: Sheet, table: FoundTable
+def foreign_rows(ctx: Context, book: Workbook, sheet: Sheet, table: FoundTable
                   ) -> list[RawRow]:
     where = ctx.where.in_sheet(sheet.name)
     raws = []
@@ -423,6 +436,8 @@ def _foreign_rows(ctx: Context, book: Workbook, sheet: Sheet, table: FoundTable
         if rec.is_example:
             ctx.issues.append(where.issue("example-row-skipped", rec.row, None))
             continue
+        if _is_label_row(rec.values):
+            continue  # 'Source' under a results-framework block: a label, not a figure
         cells: dict[str, RawCell] = {}
         extra: dict[str, RawCell] = {}
         titles: dict[str, str] = {}

@@ -184,6 +184,57 @@ _CODES = [
          "SMART: an objective the actions serve has no indicator in the framework, so its "
          "progress cannot be measured.",
          "No indicator in the framework measures the objective '{objective}'. Add one."),
+    Code("logframe-empty", "Logframe not filled in", N,
+         "The workbook has a logframe's structure (levels, indicator blocks) but nothing "
+         "written in it yet.",
+         "This {layout} has its structure but nothing is filled in yet."),
+    Code("logframe-level-missing", "Logframe level missing", W,
+         "The results chain needs a Goal (impact), a Purpose (outcome) and Outputs; a "
+         "logframe without one of them cannot show how the work leads to the change.",
+         "The logframe has no {levels} level. Add it, so the chain runs from what is done "
+         "to the change it should bring."),
+    Code("logframe-level-unknown", "Logframe level not recognised", W,
+         "A row of the logframe sits under a level label xlperf does not recognise (Goal, "
+         "Impact, Purpose, Outcome, Output, Activity and their usual synonyms).",
+         "'{level}' is not a logframe level (for '{objective}'). Use Goal, Purpose, Output "
+         "or Activity."),
+    Code("logframe-not-measurable", "Objective without an indicator", W,
+         "SMART: an objective of the logframe above the activities has no indicator of "
+         "achievement, so nobody can tell whether it was reached.",
+         "The {level} '{objective}' has no indicator of achievement. Add one (an ID from the "
+         "indicator framework, or its name)."),
+    Code("logframe-no-assumptions", "No risks or assumptions", N,
+         "The logframe has a column for risks and assumptions, but this Purpose or Output "
+         "row leaves it blank.",
+         "The {level} '{objective}' names no risks or assumptions: what must hold true for "
+         "it to lead to the level above?"),
+    Code("logframe-ref-orphan", "Logframe reference without a parent", W,
+         "References nest down the chain (Activity 1.2.1 under Output 1.2 under Purpose 1); "
+         "this one's parent is not in the logframe.",
+         "Ref {ref} has no row {parent} above it in the logframe. Correct the reference or "
+         "add the missing row."),
+    Code("logframe-indicator-incomplete", "Logframe indicator without baseline or target", W,
+         "SMART: an indicator of achievement with no baseline or no target cannot show "
+         "progress.",
+         "'{indicator}' ({level}) has no {missing}."),
+    Code("logframe-no-verification", "No means of verification", W,
+         "The logframe has a means-of-verification column, but this indicator gives no "
+         "source for its figures.",
+         "'{indicator}' has no means of verification: say where its figures will come "
+         "from (e.g. NRM statistics, case records)."),
+    Code("logframe-link-broken", "Logframe indicator not in the framework", W,
+         "Results chain: the logframe names an indicator (by ID or name) that the indicator "
+         "framework does not have, so its targets and figures cannot be followed.",
+         "The {level} '{objective}' names indicator '{indicator}', which is not in the "
+         "indicator framework. Correct the ID or add it to the framework."),
+    Code("logframe-level-mismatch", "Indicator at the wrong level", W,
+         "Results chain: an indicator of one type measures a logframe level it does not fit "
+         "(an output count used for the Goal, an impact measure for an Activity).",
+         "'{indicator}' is an {type} indicator but measures the {level} '{objective}'. Use "
+         "{fits} indicators at that level, or move it."),
+    Code("logframe-not-reported", "Logframe indicator with no figures", N,
+         "Results chain: an indicator of the logframe that no return reports a figure for.",
+         "No return reports a figure for '{indicator}' ({level}) this time."),
     Code("objective-vague", "Vague objective", N,
          "SMART: an objective that only says 'improve', 'support' or 'raise awareness', "
          "without a number or a date, is hard to measure.",

@@ -172,3 +172,67 @@ class MonitoringReturn(_Model):
     @property
     def period_label(self) -> str:
         return self.period.label if self.period else self.period_text
+
+
+class Level(StrEnum):
+    """A level of the logframe, from the top of the results chain down."""
+
+    GOAL = "Goal"  # the impact
+    PURPOSE = "Purpose"  # the outcome
+    OUTPUT = "Output"
+    ACTIVITY = "Activity"
+
+
+class Milestone(_Model):
+    """A target on the way: 'Milestone 1', or one period of a target spread over periods."""
+
+    label: str
+    value: float | None = None
+    text: str = ""
+
+
+class LogframeIndicator(_Model):
+    """One indicator of achievement of a logframe row, with its figures as written."""
+
+    name: str
+    line: str = ""  # 'line 2 of 4' when several indicators were packed into one cell
+    baseline: float | None = None
+    baseline_text: str = ""
+    milestones: list[Milestone] = Field(default_factory=list)
+    target: float | None = None
+    target_text: str = ""  # a target written as prose; ``target`` is its clear number
+    achieved: float | None = None
+    achieved_text: str = ""
+    status: Rag | None = None  # the rating reported beside it (on track: Y / N / at risk)
+    verification: str = ""
+    comment: str = ""
+    source: Source | None = None
+
+
+class LogframeRow(_Model):
+    """One objective of the results chain: its level, statement and indicators."""
+
+    level: Level | None
+    level_text: str = ""  # the label as written ('Medium-term effect / Specific objective')
+    ref: str = ""
+    summary: str = ""  # the narrative summary: the objective at this level
+    indicators: list[LogframeIndicator] = Field(default_factory=list)
+    verification: str = ""
+    assumptions: str = ""
+    details: dict[str, str] = Field(default_factory=dict)  # other labelled cells (theme, ...)
+    source: Source | None = None
+
+
+class Logframe(_Model):
+    """A logframe (logical framework) or results framework, as read from one workbook."""
+
+    file: str
+    sheet: str
+    layout: str  # 'xlperf logframe', 'logframe table' or 'results framework'
+    rows: list[LogframeRow] = Field(default_factory=list)
+    has_verification: bool = True  # the layout has a means-of-verification column
+    has_assumptions: bool = True
+
+    @property
+    def indicators(self) -> list[tuple[LogframeRow, LogframeIndicator]]:
+        return [(row, ind) for row in self.rows for ind in row.indicators]
