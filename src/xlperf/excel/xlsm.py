@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -19,18 +20,10 @@ import xlsxwriter
 
 from xlperf.excel.control import CONTROLS, FIRST_ROW, NEEDS, SHEET, Control
 from xlperf.rag import RagRules
-from xlperf.schema import FormSheet, Template
+from xlperf.schema import Template
 from xlperf.write.atomic import atomic_path
 from xlperf.write.style import WORKBOOK_OPTIONS, Formats, print_setup
-from xlperf.write.templates import (
-    FIXED_TIME,
-    _form_sheet,
-    _instructions,
-    _lists,
-    _marker,
-    _table_sheet,
-    row_height,
-)
+from xlperf.write.templates import FIXED_TIME, build_template, row_height
 
 #: the hidden sheet the xlwings add-in reads settings from: it names the UDF module
 XLWINGS_CONF = "xlwings.conf"
@@ -57,17 +50,8 @@ def write_xlsm(template: Template, path: Path, rules: RagRules, vba_project: byt
         book = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
         book.set_properties({"title": template.title, "author": "xlperf", "created": FIXED_TIME,
                              "comments": f"{template.kind} v{template.version}, with buttons"})
-        book.set_calc_mode("auto")
-        fmt = Formats(book)
-        _instructions(book, fmt, template, rules, as_of)
-        _control(book, fmt, CONTROLS[template.kind])
-        for spec in template.sheets:
-            if isinstance(spec, FormSheet):
-                _form_sheet(book, fmt, spec, {})
-            else:
-                _table_sheet(book, fmt, spec, [], rules)
-        _lists(book, fmt, template)
-        _marker(book, template)
+        control = partial(_control, spec=CONTROLS[template.kind])
+        build_template(book, template, rules, as_of=as_of, after_instructions=control)
         _xlwings_conf(book)
         if vba_project is not None:
             book.add_vba_project(io.BytesIO(vba_project), is_stream=True)
