@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import os
 import re
 import shutil
 import subprocess
@@ -614,19 +615,163 @@ def test_lite_scripts_call_the_same_buttons_without_alerts(xw: Any) -> None:
     assert lite.xlperf_indicator_status(80, 100) == "Amber"
 
 
-def test_what_lite_runs_needs_no_file_reader_or_document_library() -> None:
-    """Lite runs Check and Update RAG in the browser: their imports stay within the
-    pure core, pydantic and xlsxwriter (no calamine, openpyxl, Word or charts)."""
-    blocked = ["python_calamine", "msoffcrypto", "openpyxl", "docx", "matplotlib",
-               "defusedxml", "jinja2", "typer", "rich"]
-    code = ("import sys\n"
-            f"for name in {blocked!r}:\n"
-            "    sys.modules[name] = None\n"
-            "import xlperf.excel.buttons, xlperf.excel.formulas, xlperf.excel.issues_sheet\n"
-            "print('lite ok')\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+#: what Pyodide (xlwings Lite) lacks, blocked: the file reader, processes, and the
+#: libraries Check and Update RAG do not need (documents, charts, the command line)
+NOT_IN_LITE = ["python_calamine", "multiprocessing", "concurrent.futures.process",
+               "msoffcrypto", "openpyxl", "docx", "matplotlib", "defusedxml", "jinja2",
+               "typer", "rich"]
+
+#: runs lite/main.py's scripts as Pyodide would: those modules blocked, no threads
+LITE_RUN = """
+import json, sys, threading, _thread
+for name in sys.argv[3].split(","):
+    sys.modules[name] = None
+def no_threads(*args, **kwargs):
+    raise RuntimeError("can't start new thread (Pyodide)")
+threading.Thread.start = no_threads
+_thread.start_new_thread = no_threads
+import importlib.util
+import xlwings as xw
+spec = importlib.util.spec_from_file_location("lite_main", sys.argv[1])
+lite = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(lite)
+payload = json.loads(open(sys.argv[2], encoding="utf-8").read())
+found = {}
+for script in ("xlperf_check", "xlperf_update_rag"):
+    book = xw.Book(json=payload)
+    getattr(lite, script)(book)
+    found[script] = book.json()["actions"]
+print(json.dumps(found, default=str))
+"""
+
+
+def _filled_return(path: Path) -> Path:
+    """A monitoring return from the template: 1.1 on track, 1.2 overdue but reported
+    Green (a warning), 1.3 at 120% complete (an error)."""
+    from xlperf.write.templates import Fill, write_template
+
+    action = {"objective": "Spot exploitation", "status": "In progress", "owner": "Police"}
+    fill = Fill(forms={"agency": "Test Agency", "period": "2025/26 Q2",
+                       "submitted_by": "SPOC", "submitted_on": date(2025, 10, 3)},
+                tables={"Actions": [
+                    {**action, "ref": "1.1", "strand": "Prevent", "action": "Train staff",
+                     "due": date(2025, 12, 31), "progress": 40, "reported_rag": "Green"},
+                    {**action, "ref": "1.2", "strand": "Protect", "action": "Refresh pathway",
+                     "due": date(2025, 9, 30), "progress": 50, "reported_rag": "Green"},
+                    {**action, "ref": "1.3", "strand": "Pursue", "action": "Joint visits",
+                     "due": date(2025, 11, 1), "progress": 120, "reported_rag": "Amber"}]})
+    write_template(TEMPLATES["monitoring-return"], path, RULES, fill)
+    return path
+
+
+def test_lite_checks_and_rates_without_calamine_processes_or_threads(tmp_path: Path) -> None:
+    """lite/main.py's scripts on a filled template, in a Python where the modules Pyodide
+    lacks cannot be imported and no thread can start: the same actions come back."""
+    import json
+
+    path = _filled_return(tmp_path / "return.xlsx")
+    data = payload(path)
+    (tmp_path / "payload.json").write_text(json.dumps(data), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-c", LITE_RUN, str(ROOT / "lite" / "main.py"),
+         str(tmp_path / "payload.json"), ",".join(NOT_IN_LITE)],
+        capture_output=True, text=True, env={**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial"})
     assert result.returncode == 0, result.stderr
-    assert "lite ok" in result.stdout
+    found = json.loads(result.stdout.splitlines()[-1])
+    checked, rated = found["xlperf_check"], found["xlperf_update_rag"]
+    assert_vba_client_can_apply(checked)
+    assert_vba_client_can_apply(rated)
+    assert "alert" not in {a["func"] for a in checked + rated}  # Lite shows no pop-ups
+    issues_at = len(data["sheets"])
+    assert [a["args"][1] for a in checked if a["func"] == "addSheet"] == ["Issues"]
+    rows = values_written(checked, issues_at)
+    assert rows[0][0].startswith("Found 1 error, 1 warning")
+    assert {tuple(r[:4]) for r in rows[2:]} == {
+        ("error", "Actions", "I4", "percent-out-of-range"),
+        ("warning", "Actions", "J3", "rag-disagrees-with-dates")}
+    coloured = colours(checked, sheet_position(data, "Actions"))
+    assert coloured == {"I4": FILLS[Severity.ERROR], "J3": FILLS[Severity.WARNING]}
+    (write,) = [a for a in rated if a["func"] == "setValues"]
+    assert write["sheet_position"] == sheet_position(data, "Actions")
+    assert (write["start_row"], write["start_column"]) == (1, 10)  # K2: Computed RAG
+    assert write["values"] == [["Green"], ["Red"], ["Amber"]]
+
+
+def test_reading_a_file_without_calamine_says_why_and_what_to_do(tmp_path: Path) -> None:
+    """Where python-calamine is missing, reading a file stops with a message, not an
+    ImportError: in the command line, and in xlwings Lite's own words."""
+    from xlperf.read.errors import ReaderUnavailable
+
+    path = _filled_return(tmp_path / "return.xlsx")
+    code = ("import sys\n"
+            "sys.modules['python_calamine'] = None\n"
+            "sys.argv = ['xlperf', 'check', sys.argv[1]]\n"
+            "from xlperf.cli import main\n"
+            "main()\n")
+    result = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                            text=True)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "python -m pip install python-calamine" in " ".join(result.stderr.split())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sys, "platform", "emscripten")
+        message = str(ReaderUnavailable())
+    assert "xlwings Lite" in message and "Check and Update RAG" in message
+
+
+#: the packages in xlperf's dependency tree that are not pure Python and that Pyodide
+#: builds itself (pyodide.org, "Packages built in Pyodide"); micropip takes them from there
+PYODIDE_BUILT = {"cffi", "contourpy", "cryptography", "fonttools", "kiwisolver", "lxml",
+                 "markupsafe", "matplotlib", "numpy", "pillow", "pydantic-core"}
+BROWSER = {"sys_platform": "emscripten", "platform_system": "Emscripten",
+           "platform_machine": "wasm32", "os_name": "posix", "extra": ""}
+LINUX = {"sys_platform": "linux", "platform_system": "Linux", "platform_machine": "x86_64",
+         "os_name": "posix", "extra": ""}
+
+
+def _installs(environment: dict[str, str], deep: bool = False) -> dict[str, list[str]]:
+    """What installing xlperf's wheel brings in under ``environment``: package name ->
+    the tags of the wheel installed here. ``deep``: dependencies of dependencies too,
+    read from the installed packages' metadata."""
+    import tomllib
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    todo = [Requirement(r) for r in project["dependencies"]]
+    found: dict[str, list[str]] = {}
+    while todo:
+        requirement = todo.pop()
+        name = canonicalize_name(requirement.name)
+        if name in found or (requirement.marker and not requirement.marker.evaluate(environment)):
+            continue
+        if not deep:
+            found[name] = []
+            continue
+        dist = metadata.distribution(requirement.name)
+        wheel = dist.read_text("WHEEL") or ""
+        found[name] = [line.split(":", 1)[1].strip() for line in wheel.splitlines()
+                       if line.startswith("Tag:")]
+        todo += [Requirement(r) for r in dist.requires or []]
+    return found
+
+
+def test_the_wheel_leaves_python_calamine_out_of_xlwings_lite_only() -> None:
+    assert "python-calamine" in _installs(LINUX)
+    assert "python-calamine" not in _installs(BROWSER)
+    assert set(_installs(LINUX)) - set(_installs(BROWSER)) == {"python-calamine"}
+
+
+def test_everything_lite_would_install_is_pure_python_or_built_by_pyodide() -> None:
+    """micropip installs pure-Python wheels, or Pyodide's own builds: a compiled
+    dependency Pyodide does not build (as python-calamine) would stop Lite installing."""
+    tree = _installs(BROWSER, deep=True)
+    assert "pydantic-core" in tree and "python-calamine" not in tree
+    compiled = {name for name, tags in tree.items()
+                if not any(tag.endswith("-none-any") for tag in tags)}
+    assert compiled <= PYODIDE_BUILT, f"no Pyodide build known for {compiled - PYODIDE_BUILT}"
 
 
 def test_lite_requirements_name_the_xlperf_wheel() -> None:

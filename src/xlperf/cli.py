@@ -27,6 +27,7 @@ from xlperf.issues import Issue, Severity, catalogue_markdown
 from xlperf.model import Action, Partnership
 from xlperf.partnership import PartnershipError, load_partnership
 from xlperf.rag import RagRules, RulesError, load_rules
+from xlperf.read import ReaderUnavailable
 from xlperf.values import parse_date
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
@@ -532,7 +533,7 @@ def main() -> None:
         sys.argv.remove("--debug")
     try:
         code = app(standalone_mode=False)
-    except UsageError as exc:
+    except (UsageError, ReaderUnavailable) as exc:
         err.print(f"xlperf: {exc}", highlight=False, markup=False)
         sys.exit(2)
     except typer.Exit as exc:

@@ -93,6 +93,7 @@ def consolidate(ctx: Context) -> Path:
     """Consolidate the returns folder named on the Control sheet into a partnership
     workbook, written beside that folder (or in "Save outputs in")."""
     from xlperf.cli import UsageError, run_consolidation
+    from xlperf.read import ReaderUnavailable
 
     folder, out_dir, partnership = _inputs(ctx)
     output = out_dir / f"{folder.name} partnership workbook.xlsx"
@@ -100,7 +101,7 @@ def consolidate(ctx: Context) -> Path:
     try:
         with redirect_stdout(printed):
             run_consolidation([folder], output, ctx.as_of, ctx.rules, partnership)
-    except UsageError as exc:
+    except (UsageError, ReaderUnavailable) as exc:
         raise ButtonError(str(exc)) from exc
     lines = [line for line in printed.getvalue().splitlines() if line.strip()]
     headline = next((line for line in lines if line.startswith("Computed RAG")), "")
@@ -112,6 +113,7 @@ def consolidate(ctx: Context) -> Path:
 def report(ctx: Context) -> Path:
     """Write the 4Ps report (Word) of the returns folder named on the Control sheet,
     beside that folder (or in "Save outputs in")."""
+    from xlperf.read import ReaderUnavailable
     from xlperf.report import from_consolidation
     from xlperf.report.output import write_report
     from xlperf.report.render import TemplateProblem
@@ -119,10 +121,10 @@ def report(ctx: Context) -> Path:
 
     folder, out_dir, partnership = _inputs(ctx)
     output = out_dir / f"{folder.name} 4Ps report.docx"
-    data = _read_folder(ctx, folder, partnership)
     try:
+        data = _read_folder(ctx, folder, partnership)
         write_report(from_consolidation(data), "4ps", output, inputs=[folder])
-    except (OutputError, TemplateProblem) as exc:
+    except (OutputError, TemplateProblem, ReaderUnavailable) as exc:
         raise ButtonError(str(exc)) from exc
     tell(ctx, f"4Ps report written: {output}", output)
     return output
