@@ -774,7 +774,43 @@ def test_everything_lite_would_install_is_pure_python_or_built_by_pyodide() -> N
     assert compiled <= PYODIDE_BUILT, f"no Pyodide build known for {compiled - PYODIDE_BUILT}"
 
 
-def test_lite_requirements_name_the_xlperf_wheel() -> None:
-    lines = [line for line in (ROOT / "lite" / "requirements.txt").read_text().splitlines()
-             if line and not line.startswith("#")]
-    assert any(line.endswith("-py3-none-any.whl") and "xlperf" in line for line in lines)
+def _tool(name: str) -> ModuleType:
+    path = ROOT / "tools" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"xlperf_tool_{name}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_committed_lite_requirements_cannot_install_a_made_up_address() -> None:
+    """The committed file ends in a placeholder no installer accepts (not a web address
+    that fails silently, nor a name someone could publish a package under)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    tool = _tool("lite_requirements")
+    text = (ROOT / "lite" / "requirements.txt").read_text("utf-8")
+    assert text == tool.requirements_text(None), "run: python tools/lite_requirements.py"
+    last = text.splitlines()[-1]
+    assert "://" not in last
+    with pytest.raises(InvalidRequirement):
+        Requirement(last)
+
+
+def test_lite_requirements_for_a_hosted_wheel(capsys: pytest.CaptureFixture[str]) -> None:
+    tool = _tool("lite_requirements")
+    raw = "https://raw.githubusercontent.com/acme/plans/main/dist/xlperf-0.1.0-py3-none-any.whl"
+    assert tool.main(["--wheel-url", raw]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1] == raw and all(line.startswith("#") for line in lines[:-1])
+    page = "https://github.com/acme/plans/blob/main/dist/xlperf-0.1.0-py3-none-any.whl"
+    assert tool.wheel_address(page) == raw  # a GitHub file page becomes its raw address
+    refused = {
+        "http://example.org/xlperf-0.1.0-py3-none-any.whl": "not an https address",
+        "https://example.org/dist/xlperf-0.1.0.tar.gz": "not an xlperf wheel",
+        "https://github.com/acme/plans/releases/download/v0.1/xlperf-0.1.0-py3-none-any.whl":
+            "CORS",
+    }
+    for url, reason in refused.items():
+        assert tool.main(["--wheel-url", url]) == 2
+        assert reason in capsys.readouterr().err
