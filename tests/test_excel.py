@@ -287,6 +287,32 @@ def test_text_that_looks_like_a_formula_is_written_as_text(xw: Any) -> None:
     assert safe_text("Due 30/09/2025") == "Due 30/09/2025"
 
 
+def test_check_on_an_indicator_framework_runs_its_smart_checks(xw: Any) -> None:
+    """The framework is checked against its template, as xlperf check does (not read
+    as a return); the baseline removed from PI-02 and the target moved off PI-03 are
+    listed and their cells coloured."""
+    from xlperf.excel import check, update_rag
+
+    data = payload(EXAMPLES / "indicator_framework.xlsx",
+                   cells={("Framework", "H3"): None, ("Targets", "A4"): "PI-99"})
+    issues_at = len(data["sheets"])  # the new sheet goes last
+    book = xw.Book(json=data)
+    issues = check(book, alert=False)
+    assert {(i.sheet, i.cell, i.code) for i in issues} == {
+        ("Framework", "H3", "indicator-no-baseline"),
+        ("Framework", "B4", "indicator-no-target")}
+    found = actions(book)
+    assert_vba_client_can_apply(found)
+    rows = values_written(found, issues_at)
+    assert {(r[1], r[2], r[3]) for r in rows[2:]} == {(i.sheet, i.cell, i.code) for i in issues}
+    assert colours(found, sheet_position(data, "Framework")) == {
+        "H3": FILLS[Severity.WARNING], "B4": FILLS[Severity.WARNING]}
+    book = xw.Book(json=data)
+    assert update_rag(book) is None
+    alert = next(a for a in actions(book) if a["func"] == "alert")["args"][0]
+    assert alert.startswith("The indicator framework has no Computed RAG column")
+
+
 # --- consolidate and report ------------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import xlsxwriter
 
-from xlperf.excel.control import CONTROLS, FIRST_ROW, NEEDS, SHEET, Control
+from xlperf.excel.control import CONTROLS, FIRST_ROW, SHEET, Control
 from xlperf.rag import RagRules
 from xlperf.schema import Template
 from xlperf.write.atomic import atomic_path
@@ -64,7 +64,7 @@ def _control(book: Any, fmt: Formats, spec: Control) -> None:
     sheet.set_column(1, 1, 64)
     sheet.set_column(2, 2, 60)
     sheet.write_string(0, 0, "xlperf buttons", fmt.title)
-    for row, text in ((1, spec.intro), (2, NEEDS)):
+    for row, text in ((1, spec.intro), (2, spec.needs)):
         sheet.merge_range(row, 0, row, 2, text, fmt.wrap)
         sheet.set_row(row, row_height(text, 120))
     header = FIRST_ROW - 1
