@@ -615,6 +615,56 @@ def test_server_listens_on_this_pc_unless_a_token_is_set(
     assert "XLWINGS_LICENSE_KEY" in capsys.readouterr().err
 
 
+def test_xlperf_serve_runs_the_app_on_this_pc_with_the_token(
+        xw: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command hands uvicorn the buttons' app, bound to 127.0.0.1 unless told, and
+    the app demands the token from the environment (uvicorn.run is replaced: no serving)."""
+    pytest.importorskip("httpx")
+    import uvicorn
+    from fastapi.testclient import TestClient
+    from typer.testing import CliRunner
+
+    from xlperf.cli import app
+    from xlperf.excel.server import TOKEN_VARIABLE
+
+    served: list[tuple[Any, dict[str, Any]]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.append((app, options)))
+    monkeypatch.setenv(TOKEN_VARIABLE, "a-long-random-token")
+    result = CliRunner().invoke(app, ["serve", "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    assert "http://127.0.0.1:8123" in result.output  # the address to type on the Control sheet
+    ((server, options),) = served
+    assert (options["host"], options["port"], options["ssl_certfile"]) == ("127.0.0.1", 8123,
+                                                                           None)
+    client = TestClient(server)
+    assert client.get("/health").json()["status"] == "ok"
+    url = "/xlwings/custom-scripts-call/update_rag"
+    assert client.post(url, json=payload(POLICE_Q2)).status_code == 401
+    answer = client.post(url, json=payload(POLICE_Q2),
+                         headers={"Authorization": "Bearer a-long-random-token"})
+    assert next(a for a in answer.json()["actions"] if a["func"] == "setValues")["values"] == \
+        [["Green"], ["Red"], ["Amber"]]
+    served.clear()
+    result = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0", "--ssl-certfile", "c.pem"])
+    assert result.exit_code == 2 and not served
+    assert "--ssl-keyfile" in result.output
+
+
+def test_xlperf_serve_without_the_excel_extra_says_what_to_install(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from xlperf.cli import app
+
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # as if not installed
+    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
+    result = CliRunner().invoke(app, ["serve"])
+    assert result.exit_code == 2
+    message = " ".join(result.output.split())
+    assert "needs uvicorn, which is not installed" in message
+    assert 'python -m pip install "xlperf[excel]"' in message
+
+
 # --- xlwings Lite --------------------------------------------------------------------------
 
 
