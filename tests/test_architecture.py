@@ -53,8 +53,20 @@ def test_the_issue_codes_page_is_generated_from_the_catalogue() -> None:
 
 def test_every_command_has_help_with_an_example() -> None:
     runner = CliRunner()
-    commands = ["check", "consolidate", "rag", "template", "demo", "codes", "report"]
+    commands = ["check", "consolidate", "rag", "template", "demo", "codes", "report", "serve"]
     for name in commands:
         result = runner.invoke(app, [name, "--help"])
         assert result.exit_code == 0, result.output
         assert "Example: xlperf " + name in " ".join(result.output.split()), name
+
+
+def test_the_readme_lists_every_command() -> None:
+    import click
+    import typer
+
+    group = typer.main.get_command(app)
+    names = group.list_commands(click.Context(group))
+    readme = (SRC.parents[1] / "README.md").read_text()
+    assert "serve" in names
+    for name in names:
+        assert f"| `xlperf {name}" in readme, f"README's command table lacks xlperf {name}"

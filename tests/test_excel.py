@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import os
 import re
 import shutil
 import subprocess
@@ -284,6 +285,32 @@ def test_text_that_looks_like_a_formula_is_written_as_text(xw: Any) -> None:
 
     assert safe_text("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
     assert safe_text("Due 30/09/2025") == "Due 30/09/2025"
+
+
+def test_check_on_an_indicator_framework_runs_its_smart_checks(xw: Any) -> None:
+    """The framework is checked against its template, as xlperf check does (not read
+    as a return); the baseline removed from PI-02 and the target moved off PI-03 are
+    listed and their cells coloured."""
+    from xlperf.excel import check, update_rag
+
+    data = payload(EXAMPLES / "indicator_framework.xlsx",
+                   cells={("Framework", "H3"): None, ("Targets", "A4"): "PI-99"})
+    issues_at = len(data["sheets"])  # the new sheet goes last
+    book = xw.Book(json=data)
+    issues = check(book, alert=False)
+    assert {(i.sheet, i.cell, i.code) for i in issues} == {
+        ("Framework", "H3", "indicator-no-baseline"),
+        ("Framework", "B4", "indicator-no-target")}
+    found = actions(book)
+    assert_vba_client_can_apply(found)
+    rows = values_written(found, issues_at)
+    assert {(r[1], r[2], r[3]) for r in rows[2:]} == {(i.sheet, i.cell, i.code) for i in issues}
+    assert colours(found, sheet_position(data, "Framework")) == {
+        "H3": FILLS[Severity.WARNING], "B4": FILLS[Severity.WARNING]}
+    book = xw.Book(json=data)
+    assert update_rag(book) is None
+    alert = next(a for a in actions(book) if a["func"] == "alert")["args"][0]
+    assert alert.startswith("The indicator framework has no Computed RAG column")
 
 
 # --- consolidate and report ------------------------------------------------------------
@@ -588,6 +615,56 @@ def test_server_listens_on_this_pc_unless_a_token_is_set(
     assert "XLWINGS_LICENSE_KEY" in capsys.readouterr().err
 
 
+def test_xlperf_serve_runs_the_app_on_this_pc_with_the_token(
+        xw: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command hands uvicorn the buttons' app, bound to 127.0.0.1 unless told, and
+    the app demands the token from the environment (uvicorn.run is replaced: no serving)."""
+    pytest.importorskip("httpx")
+    import uvicorn
+    from fastapi.testclient import TestClient
+    from typer.testing import CliRunner
+
+    from xlperf.cli import app
+    from xlperf.excel.server import TOKEN_VARIABLE
+
+    served: list[tuple[Any, dict[str, Any]]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.append((app, options)))
+    monkeypatch.setenv(TOKEN_VARIABLE, "a-long-random-token")
+    result = CliRunner().invoke(app, ["serve", "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    assert "http://127.0.0.1:8123" in result.output  # the address to type on the Control sheet
+    ((server, options),) = served
+    assert (options["host"], options["port"], options["ssl_certfile"]) == ("127.0.0.1", 8123,
+                                                                           None)
+    client = TestClient(server)
+    assert client.get("/health").json()["status"] == "ok"
+    url = "/xlwings/custom-scripts-call/update_rag"
+    assert client.post(url, json=payload(POLICE_Q2)).status_code == 401
+    answer = client.post(url, json=payload(POLICE_Q2),
+                         headers={"Authorization": "Bearer a-long-random-token"})
+    assert next(a for a in answer.json()["actions"] if a["func"] == "setValues")["values"] == \
+        [["Green"], ["Red"], ["Amber"]]
+    served.clear()
+    result = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0", "--ssl-certfile", "c.pem"])
+    assert result.exit_code == 2 and not served
+    assert "--ssl-keyfile" in result.output
+
+
+def test_xlperf_serve_without_the_excel_extra_says_what_to_install(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from xlperf.cli import app
+
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # as if not installed
+    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
+    result = CliRunner().invoke(app, ["serve"])
+    assert result.exit_code == 2
+    message = " ".join(result.output.split())
+    assert "needs uvicorn, which is not installed" in message
+    assert 'python -m pip install "xlperf[excel]"' in message
+
+
 # --- xlwings Lite --------------------------------------------------------------------------
 
 
@@ -614,22 +691,202 @@ def test_lite_scripts_call_the_same_buttons_without_alerts(xw: Any) -> None:
     assert lite.xlperf_indicator_status(80, 100) == "Amber"
 
 
-def test_what_lite_runs_needs_no_file_reader_or_document_library() -> None:
-    """Lite runs Check and Update RAG in the browser: their imports stay within the
-    pure core, pydantic and xlsxwriter (no calamine, openpyxl, Word or charts)."""
-    blocked = ["python_calamine", "msoffcrypto", "openpyxl", "docx", "matplotlib",
-               "defusedxml", "jinja2", "typer", "rich"]
-    code = ("import sys\n"
-            f"for name in {blocked!r}:\n"
-            "    sys.modules[name] = None\n"
-            "import xlperf.excel.buttons, xlperf.excel.formulas, xlperf.excel.issues_sheet\n"
-            "print('lite ok')\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+#: what Pyodide (xlwings Lite) lacks, blocked: the file reader, processes, and the
+#: libraries Check and Update RAG do not need (documents, charts, the command line)
+NOT_IN_LITE = ["python_calamine", "multiprocessing", "concurrent.futures.process",
+               "msoffcrypto", "openpyxl", "docx", "matplotlib", "defusedxml", "jinja2",
+               "typer", "rich"]
+
+#: runs lite/main.py's scripts as Pyodide would: those modules blocked, no threads
+LITE_RUN = """
+import json, sys, threading, _thread
+for name in sys.argv[3].split(","):
+    sys.modules[name] = None
+def no_threads(*args, **kwargs):
+    raise RuntimeError("can't start new thread (Pyodide)")
+threading.Thread.start = no_threads
+_thread.start_new_thread = no_threads
+import importlib.util
+import xlwings as xw
+spec = importlib.util.spec_from_file_location("lite_main", sys.argv[1])
+lite = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(lite)
+payload = json.loads(open(sys.argv[2], encoding="utf-8").read())
+found = {}
+for script in ("xlperf_check", "xlperf_update_rag"):
+    book = xw.Book(json=payload)
+    getattr(lite, script)(book)
+    found[script] = book.json()["actions"]
+print(json.dumps(found, default=str))
+"""
+
+
+def _filled_return(path: Path) -> Path:
+    """A monitoring return from the template: 1.1 on track, 1.2 overdue but reported
+    Green (a warning), 1.3 at 120% complete (an error)."""
+    from xlperf.write.templates import Fill, write_template
+
+    action = {"objective": "Spot exploitation", "status": "In progress", "owner": "Police"}
+    fill = Fill(forms={"agency": "Test Agency", "period": "2025/26 Q2",
+                       "submitted_by": "SPOC", "submitted_on": date(2025, 10, 3)},
+                tables={"Actions": [
+                    {**action, "ref": "1.1", "strand": "Prevent", "action": "Train staff",
+                     "due": date(2025, 12, 31), "progress": 40, "reported_rag": "Green"},
+                    {**action, "ref": "1.2", "strand": "Protect", "action": "Refresh pathway",
+                     "due": date(2025, 9, 30), "progress": 50, "reported_rag": "Green"},
+                    {**action, "ref": "1.3", "strand": "Pursue", "action": "Joint visits",
+                     "due": date(2025, 11, 1), "progress": 120, "reported_rag": "Amber"}]})
+    write_template(TEMPLATES["monitoring-return"], path, RULES, fill)
+    return path
+
+
+def test_lite_checks_and_rates_without_calamine_processes_or_threads(tmp_path: Path) -> None:
+    """lite/main.py's scripts on a filled template, in a Python where the modules Pyodide
+    lacks cannot be imported and no thread can start: the same actions come back."""
+    import json
+
+    path = _filled_return(tmp_path / "return.xlsx")
+    data = payload(path)
+    (tmp_path / "payload.json").write_text(json.dumps(data), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-c", LITE_RUN, str(ROOT / "lite" / "main.py"),
+         str(tmp_path / "payload.json"), ",".join(NOT_IN_LITE)],
+        capture_output=True, text=True, env={**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial"})
     assert result.returncode == 0, result.stderr
-    assert "lite ok" in result.stdout
+    found = json.loads(result.stdout.splitlines()[-1])
+    checked, rated = found["xlperf_check"], found["xlperf_update_rag"]
+    assert_vba_client_can_apply(checked)
+    assert_vba_client_can_apply(rated)
+    assert "alert" not in {a["func"] for a in checked + rated}  # Lite shows no pop-ups
+    issues_at = len(data["sheets"])
+    assert [a["args"][1] for a in checked if a["func"] == "addSheet"] == ["Issues"]
+    rows = values_written(checked, issues_at)
+    assert rows[0][0].startswith("Found 1 error, 1 warning")
+    assert {tuple(r[:4]) for r in rows[2:]} == {
+        ("error", "Actions", "I4", "percent-out-of-range"),
+        ("warning", "Actions", "J3", "rag-disagrees-with-dates")}
+    coloured = colours(checked, sheet_position(data, "Actions"))
+    assert coloured == {"I4": FILLS[Severity.ERROR], "J3": FILLS[Severity.WARNING]}
+    (write,) = [a for a in rated if a["func"] == "setValues"]
+    assert write["sheet_position"] == sheet_position(data, "Actions")
+    assert (write["start_row"], write["start_column"]) == (1, 10)  # K2: Computed RAG
+    assert write["values"] == [["Green"], ["Red"], ["Amber"]]
 
 
-def test_lite_requirements_name_the_xlperf_wheel() -> None:
-    lines = [line for line in (ROOT / "lite" / "requirements.txt").read_text().splitlines()
-             if line and not line.startswith("#")]
-    assert any(line.endswith("-py3-none-any.whl") and "xlperf" in line for line in lines)
+def test_reading_a_file_without_calamine_says_why_and_what_to_do(tmp_path: Path) -> None:
+    """Where python-calamine is missing, reading a file stops with a message, not an
+    ImportError: in the command line, and in xlwings Lite's own words."""
+    from xlperf.read.errors import ReaderUnavailable
+
+    path = _filled_return(tmp_path / "return.xlsx")
+    code = ("import sys\n"
+            "sys.modules['python_calamine'] = None\n"
+            "sys.argv = ['xlperf', 'check', sys.argv[1]]\n"
+            "from xlperf.cli import main\n"
+            "main()\n")
+    result = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                            text=True)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "python -m pip install python-calamine" in " ".join(result.stderr.split())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sys, "platform", "emscripten")
+        message = str(ReaderUnavailable())
+    assert "xlwings Lite" in message and "Check and Update RAG" in message
+
+
+#: the packages in xlperf's dependency tree that are not pure Python and that Pyodide
+#: builds itself (pyodide.org, "Packages built in Pyodide"); micropip takes them from there
+PYODIDE_BUILT = {"cffi", "contourpy", "cryptography", "fonttools", "kiwisolver", "lxml",
+                 "markupsafe", "matplotlib", "numpy", "pillow", "pydantic-core"}
+BROWSER = {"sys_platform": "emscripten", "platform_system": "Emscripten",
+           "platform_machine": "wasm32", "os_name": "posix", "extra": ""}
+LINUX = {"sys_platform": "linux", "platform_system": "Linux", "platform_machine": "x86_64",
+         "os_name": "posix", "extra": ""}
+
+
+def _installs(environment: dict[str, str], deep: bool = False) -> dict[str, list[str]]:
+    """What installing xlperf's wheel brings in under ``environment``: package name ->
+    the tags of the wheel installed here. ``deep``: dependencies of dependencies too,
+    read from the installed packages' metadata."""
+    import tomllib
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    todo = [Requirement(r) for r in project["dependencies"]]
+    found: dict[str, list[str]] = {}
+    while todo:
+        requirement = todo.pop()
+        name = canonicalize_name(requirement.name)
+        if name in found or (requirement.marker and not requirement.marker.evaluate(environment)):
+            continue
+        if not deep:
+            found[name] = []
+            continue
+        dist = metadata.distribution(requirement.name)
+        wheel = dist.read_text("WHEEL") or ""
+        found[name] = [line.split(":", 1)[1].strip() for line in wheel.splitlines()
+                       if line.startswith("Tag:")]
+        todo += [Requirement(r) for r in dist.requires or []]
+    return found
+
+
+def test_the_wheel_leaves_python_calamine_out_of_xlwings_lite_only() -> None:
+    assert "python-calamine" in _installs(LINUX)
+    assert "python-calamine" not in _installs(BROWSER)
+    assert set(_installs(LINUX)) - set(_installs(BROWSER)) == {"python-calamine"}
+
+
+def test_everything_lite_would_install_is_pure_python_or_built_by_pyodide() -> None:
+    """micropip installs pure-Python wheels, or Pyodide's own builds: a compiled
+    dependency Pyodide does not build (as python-calamine) would stop Lite installing."""
+    tree = _installs(BROWSER, deep=True)
+    assert "pydantic-core" in tree and "python-calamine" not in tree
+    compiled = {name for name, tags in tree.items()
+                if not any(tag.endswith("-none-any") for tag in tags)}
+    assert compiled <= PYODIDE_BUILT, f"no Pyodide build known for {compiled - PYODIDE_BUILT}"
+
+
+def _tool(name: str) -> ModuleType:
+    path = ROOT / "tools" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"xlperf_tool_{name}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_committed_lite_requirements_cannot_install_a_made_up_address() -> None:
+    """The committed file ends in a placeholder no installer accepts (not a web address
+    that fails silently, nor a name someone could publish a package under)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    tool = _tool("lite_requirements")
+    text = (ROOT / "lite" / "requirements.txt").read_text("utf-8")
+    assert text == tool.requirements_text(None), "run: python tools/lite_requirements.py"
+    last = text.splitlines()[-1]
+    assert "://" not in last
+    with pytest.raises(InvalidRequirement):
+        Requirement(last)
+
+
+def test_lite_requirements_for_a_hosted_wheel(capsys: pytest.CaptureFixture[str]) -> None:
+    tool = _tool("lite_requirements")
+    raw = "https://raw.githubusercontent.com/acme/plans/main/dist/xlperf-0.1.0-py3-none-any.whl"
+    assert tool.main(["--wheel-url", raw]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1] == raw and all(line.startswith("#") for line in lines[:-1])
+    page = "https://github.com/acme/plans/blob/main/dist/xlperf-0.1.0-py3-none-any.whl"
+    assert tool.wheel_address(page) == raw  # a GitHub file page becomes its raw address
+    refused = {
+        "http://example.org/xlperf-0.1.0-py3-none-any.whl": "not an https address",
+        "https://example.org/dist/xlperf-0.1.0.tar.gz": "not an xlperf wheel",
+        "https://github.com/acme/plans/releases/download/v0.1/xlperf-0.1.0-py3-none-any.whl":
+            "CORS",
+    }
+    for url, reason in refused.items():
+        assert tool.main(["--wheel-url", url]) == 2
+        assert reason in capsys.readouterr().err

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -141,6 +140,9 @@ def read_many(files: Sequence[Path], rules: RagRules, as_of: date,
             if progress:
                 progress(path)
         return
+    # imported here: Pyodide (xlwings Lite) has no processes, and never gets this far
+    from concurrent.futures import ProcessPoolExecutor
+
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         n = len(files)
         results = pool.map(read_one, files, [rules] * n, [as_of] * n, [partnership] * n,

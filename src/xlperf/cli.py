@@ -27,6 +27,7 @@ from xlperf.issues import Issue, Severity, catalogue_markdown
 from xlperf.model import Action, Level, Logframe, Partnership
 from xlperf.partnership import PartnershipError, load_partnership
 from xlperf.rag import RagRules, RulesError, load_rules
+from xlperf.read import ReaderUnavailable
 from xlperf.values import parse_date
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
@@ -536,6 +537,32 @@ def codes(
         out.print(f"{code.code:28} {code.severity.value:8} {code.title}", highlight=False)
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(
+        help="Address to listen on. 127.0.0.1: this PC only; any other needs "
+             "XLPERF_SERVER_TOKEN.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    ssl_certfile: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        help="TLS certificate (PEM), to serve HTTPS without a reverse proxy.")] = None,
+    ssl_keyfile: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        help="TLS private key (PEM) for --ssl-certfile.")] = None,
+) -> None:
+    """Serve the Excel buttons to workbooks whose Control sheet names this server
+    (xlwings Server scripts, called from VBA with RunServerPython).
+
+    Needs the excel extra (pip install "xlperf[excel]") and XLWINGS_LICENSE_KEY:
+    'noncommercial' where the PolyForm Noncommercial licence covers you (charities,
+    public bodies), else a paid key. With XLPERF_SERVER_TOKEN set, every request must
+    carry it (the xlwings setting AUTH). HTTPS and sign-in: docs/excel.md.
+
+    Example: xlperf serve --port 8000
+    """
+    from xlperf.excel.server import serve as run_server
+
+    raise typer.Exit(run_server(host, port, ssl_certfile, ssl_keyfile))
+
+
 def version_callback(value: bool) -> None:
     if value:
         print(f"xlperf {__version__}")
@@ -556,7 +583,7 @@ def main() -> None:
         sys.argv.remove("--debug")
     try:
         code = app(standalone_mode=False)
-    except UsageError as exc:
+    except (UsageError, ReaderUnavailable) as exc:
         err.print(f"xlperf: {exc}", highlight=False, markup=False)
         sys.exit(2)
     except typer.Exit as exc:

@@ -5,7 +5,7 @@
   buttons run them with RunPython (``import xlperf.excel; xlperf.excel.check()``).
 * :mod:`xlperf.excel.udfs`: ``XLPERF_RAG`` and ``XLPERF_INDICATOR_STATUS`` for cells.
 * :mod:`xlperf.excel.server`: the same buttons as xlwings Server scripts
-  (``python -m xlperf.excel.server``).
+  (``xlperf serve``).
 * :mod:`xlperf.excel.xlsm`: writes the macro-enabled templates.
 
 The rules stay in the core; this package reads the open workbook into the core's plain

@@ -21,9 +21,16 @@ from typing import Any, TypeVar
 from xlperf.excel import control
 from xlperf.excel.book import ButtonError, Context, control_values, open_context, plural, tell
 from xlperf.excel.issues_sheet import write_issues
-from xlperf.extract import read_return
+from xlperf.extract import check_planning, read_framework, read_return
 from xlperf.issues import Issue
-from xlperf.schema import ACTIONS_SHEET, COMPUTED_RAG, TEMPLATES
+from xlperf.schema import (
+    ACTIONS_SHEET,
+    COMPUTED_RAG,
+    INDICATOR_FRAMEWORK,
+    PLANNING_KINDS,
+    TEMPLATES,
+    FieldType,
+)
 
 T = TypeVar("T")
 
@@ -54,12 +61,22 @@ def _button(func: Callable[[Context], T]) -> Callable[..., T | None]:
 @_button
 def check(ctx: Context) -> list[Issue]:
     """Check the workbook as ``xlperf check`` does; write the Issues sheet."""
-    issues = read_return(ctx.grids, ctx.rules, ctx.as_of).issues
+    issues = _issues(ctx)
     sheet = write_issues(ctx, issues)
     counts = Counter(i.severity.value for i in issues)
     tell(ctx, f"Checked: {plural(counts['error'], 'error')}, "
               f"{plural(counts['warning'], 'warning')}; see the sheet '{sheet.name}'.")
     return issues
+
+
+def _issues(ctx: Context) -> list[Issue]:
+    """A return or plan is read as one; a planning workbook is checked against its
+    template, as ``xlperf check`` does (:func:`xlperf.batch.read_one`)."""
+    if ctx.template == INDICATOR_FRAMEWORK.kind:
+        return read_framework(ctx.grids, ctx.rules, ctx.as_of).issues
+    if ctx.template in PLANNING_KINDS:
+        return check_planning(ctx.grids, TEMPLATES[ctx.template], ctx.rules, ctx.as_of)
+    return read_return(ctx.grids, ctx.rules, ctx.as_of).issues
 
 
 @_button
@@ -69,6 +86,10 @@ def update_rag(ctx: Context) -> Counter[str]:
         raise ButtonError("Update RAG works on xlperf's templates, whose Actions sheet has a "
                           "Computed RAG column. For another workbook use: xlperf rag FILE -o "
                           "COPY.xlsx")
+    template = TEMPLATES[ctx.template]
+    if not any(f.type is FieldType.COMPUTED_RAG for spec in template.sheets for f in spec.fields):
+        raise ButtonError(f"The {template.title.lower()} has no {COMPUTED_RAG.title} column: "
+                          "Update RAG works on the action plan and the monitoring return.")
     reading = read_return(ctx.grids, ctx.rules, ctx.as_of)
     actions = reading.ret.actions if reading.ret else []
     sheet = ctx.grids.sheet(ACTIONS_SHEET.name)
@@ -93,6 +114,7 @@ def consolidate(ctx: Context) -> Path:
     """Consolidate the returns folder named on the Control sheet into a partnership
     workbook, written beside that folder (or in "Save outputs in")."""
     from xlperf.cli import UsageError, run_consolidation
+    from xlperf.read import ReaderUnavailable
 
     folder, out_dir, partnership = _inputs(ctx)
     output = out_dir / f"{folder.name} partnership workbook.xlsx"
@@ -100,7 +122,7 @@ def consolidate(ctx: Context) -> Path:
     try:
         with redirect_stdout(printed):
             run_consolidation([folder], output, ctx.as_of, ctx.rules, partnership)
-    except UsageError as exc:
+    except (UsageError, ReaderUnavailable) as exc:
         raise ButtonError(str(exc)) from exc
     lines = [line for line in printed.getvalue().splitlines() if line.strip()]
     headline = next((line for line in lines if line.startswith("Computed RAG")), "")
@@ -112,6 +134,7 @@ def consolidate(ctx: Context) -> Path:
 def report(ctx: Context) -> Path:
     """Write the 4Ps report (Word) of the returns folder named on the Control sheet,
     beside that folder (or in "Save outputs in")."""
+    from xlperf.read import ReaderUnavailable
     from xlperf.report import from_consolidation
     from xlperf.report.output import write_report
     from xlperf.report.render import TemplateProblem
@@ -119,10 +142,10 @@ def report(ctx: Context) -> Path:
 
     folder, out_dir, partnership = _inputs(ctx)
     output = out_dir / f"{folder.name} 4Ps report.docx"
-    data = _read_folder(ctx, folder, partnership)
     try:
+        data = _read_folder(ctx, folder, partnership)
         write_report(from_consolidation(data), "4ps", output, inputs=[folder])
-    except (OutputError, TemplateProblem) as exc:
+    except (OutputError, TemplateProblem, ReaderUnavailable) as exc:
         raise ButtonError(str(exc)) from exc
     tell(ctx, f"4Ps report written: {output}", output)
     return output

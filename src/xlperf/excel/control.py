@@ -81,6 +81,11 @@ class Control:
     buttons: tuple[Button, ...]
     intro: str
 
+    @property
+    def needs(self) -> str:
+        """What the buttons need, and the RAG date where there is an Update RAG button."""
+        return f"{NEEDS} {RAG_AS_OF}" if UPDATE_RAG in self.buttons else NEEDS
+
 
 CONTROLS: dict[str, Control] = {
     "action-plan": Control(
@@ -95,9 +100,23 @@ CONTROLS: dict[str, Control] = {
         intro="Check your return before you send it: every problem is listed with its "
               "cell, and the cells to fix are coloured.",
     ),
+    "indicator-framework": Control(
+        fields=(SERVER, STATUS, OUTPUT),
+        buttons=(CHECK,),
+        intro="Check the framework before you share it: each indicator needs a target, a "
+              "baseline and a specific objective; every problem is listed with its cell, "
+              "and the cells to fix are coloured.",
+    ),
+    "logframe": Control(
+        fields=(SERVER, STATUS, OUTPUT),
+        buttons=(CHECK,),
+        intro="Check the logframe before you share it: every problem is listed with its "
+              "cell, and the cells to fix are coloured.",
+    ),
 }
 
 #: what the buttons need, said on every Control sheet
 NEEDS = ("The buttons need, on this PC: Python with xlperf (pip install \"xlperf[excel]\") "
-         "and the xlwings add-in (xlwings addin install), or an xlperf server named below. "
-         "RAG is worked out as at the date on the Instructions sheet.")
+         "and the xlwings add-in (xlwings addin install), or an xlperf server named below.")
+#: added where there is an Update RAG button
+RAG_AS_OF = "RAG is worked out as at the date on the Instructions sheet."

@@ -1,6 +1,8 @@
 """A minimal xlwings Server for xlperf's buttons, bound to this PC by default.
 
-    XLWINGS_LICENSE_KEY=... python -m xlperf.excel.server [--host 127.0.0.1] [--port 8000]
+    XLWINGS_LICENSE_KEY=... xlperf serve [--host 127.0.0.1] [--port 8000]
+
+(``python -m xlperf.excel.server`` takes the same options.)
 
 It answers ``POST /xlwings/custom-scripts-call/<script>`` for the scripts in
 :mod:`xlperf.excel.scripts`: the workbook comes in as JSON, the script runs on the
@@ -73,7 +75,8 @@ def is_loopback(host: str) -> bool:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m xlperf.excel.server",
-        description="Serve xlperf's Excel buttons to xlwings clients (VBA RunServerPython).",
+        description="Serve xlperf's Excel buttons to xlwings clients (VBA RunServerPython); "
+                    "the same as 'xlperf serve'.",
         epilog="Example: XLWINGS_LICENSE_KEY=noncommercial python -m xlperf.excel.server "
                "--port 8000  (the noncommercial key only where the PolyForm Noncommercial "
                "licence allows: see docs/excel.md)")
@@ -87,30 +90,48 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    token = os.environ.get(TOKEN_VARIABLE) or None
-    if not is_loopback(args.host) and not token:
-        print(f"xlperf server: refusing to listen on {args.host} without {TOKEN_VARIABLE}: "
-              "anyone who can reach it could run the buttons. Set a long random token "
-              "(and put HTTPS in front), or keep the default --host 127.0.0.1.",
-              file=sys.stderr)
-        return 2
-    if not os.environ.get("XLWINGS_LICENSE_KEY"):
-        print("xlperf server: xlwings Server needs XLWINGS_LICENSE_KEY. Charities, public "
-              "safety, health and government bodies may use 'noncommercial' under the "
-              "PolyForm Noncommercial licence; others need a paid key. See docs/excel.md.",
-              file=sys.stderr)
-        return 2
-    try:
-        import uvicorn
+    return serve(args.host, args.port, args.ssl_certfile, args.ssl_keyfile)
 
-        app = create_app(token)
-    except ImportError as exc:
-        print(f"xlperf server: {exc}. Install with: python -m pip install \"xlperf[excel]\"",
-              file=sys.stderr)
+
+def serve(host: str = "127.0.0.1", port: int = 8000, ssl_certfile: str | None = None,
+          ssl_keyfile: str | None = None) -> int:
+    """Serve until stopped (Ctrl+C): 0. When it cannot start: 2, having said why on
+    stderr (no token for another host, the ``excel`` extra or the licence key missing)."""
+    problem = _cannot_start(host, ssl_certfile, ssl_keyfile)
+    if problem:
+        print(f"xlperf server: {problem}", file=sys.stderr)
         return 2
-    uvicorn.run(app, host=args.host, port=args.port, ssl_certfile=args.ssl_certfile,
-                ssl_keyfile=args.ssl_keyfile)
+    import uvicorn
+
+    app = create_app(os.environ.get(TOKEN_VARIABLE) or None)
+    scheme = "https" if ssl_certfile else "http"
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    print(f"xlperf server: type {scheme}://{shown}:{port} next to 'xlperf server' on the "
+          "Control sheet. Ctrl+C stops it.", file=sys.stderr)
+    uvicorn.run(app, host=host, port=port, ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile)
     return 0
+
+
+def _cannot_start(host: str, ssl_certfile: str | None, ssl_keyfile: str | None) -> str:
+    """Why the server cannot start, or ""."""
+    if not is_loopback(host) and not os.environ.get(TOKEN_VARIABLE):
+        return (f"refusing to listen on {host} without {TOKEN_VARIABLE}: anyone who can "
+                "reach it could run the buttons. Set a long random token (and put HTTPS in "
+                "front), or keep the default --host 127.0.0.1.")
+    if bool(ssl_certfile) != bool(ssl_keyfile):
+        return "give --ssl-certfile and --ssl-keyfile together, or neither."
+    try:
+        import fastapi  # noqa: F401
+        import uvicorn  # noqa: F401
+        import xlwings  # noqa: F401
+    except ImportError as exc:
+        return (f"the server needs {exc.name or 'fastapi, uvicorn and xlwings'}, which is not "
+                "installed. Install the excel extra: python -m pip install \"xlperf[excel]\"")
+    if not os.environ.get("XLWINGS_LICENSE_KEY"):
+        return ("xlwings Server needs XLWINGS_LICENSE_KEY. Charities, public safety, health "
+                "and government bodies may use 'noncommercial' under the PolyForm "
+                "Noncommercial licence; others need a paid key. See docs/excel.md.")
+    return ""
 
 
 if __name__ == "__main__":

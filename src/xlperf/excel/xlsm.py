@@ -11,26 +11,19 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
 
-from xlperf.excel.control import CONTROLS, FIRST_ROW, NEEDS, SHEET, Control
+from xlperf.excel.control import CONTROLS, FIRST_ROW, SHEET, Control
 from xlperf.rag import RagRules
-from xlperf.schema import FormSheet, Template
+from xlperf.schema import Template
 from xlperf.write.atomic import atomic_path
 from xlperf.write.style import WORKBOOK_OPTIONS, Formats, print_setup
-from xlperf.write.templates import (
-    FIXED_TIME,
-    _form_sheet,
-    _instructions,
-    _lists,
-    _marker,
-    _table_sheet,
-    row_height,
-)
+from xlperf.write.templates import FIXED_TIME, build_template, row_height
 
 #: the hidden sheet the xlwings add-in reads settings from: it names the UDF module
 XLWINGS_CONF = "xlwings.conf"
@@ -57,17 +50,8 @@ def write_xlsm(template: Template, path: Path, rules: RagRules, vba_project: byt
         book = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
         book.set_properties({"title": template.title, "author": "xlperf", "created": FIXED_TIME,
                              "comments": f"{template.kind} v{template.version}, with buttons"})
-        book.set_calc_mode("auto")
-        fmt = Formats(book)
-        _instructions(book, fmt, template, rules, as_of)
-        _control(book, fmt, CONTROLS[template.kind])
-        for spec in template.sheets:
-            if isinstance(spec, FormSheet):
-                _form_sheet(book, fmt, spec, {})
-            else:
-                _table_sheet(book, fmt, spec, [], rules)
-        _lists(book, fmt, template)
-        _marker(book, template)
+        control = partial(_control, spec=CONTROLS[template.kind])
+        build_template(book, template, rules, as_of=as_of, after_instructions=control)
         _xlwings_conf(book)
         if vba_project is not None:
             book.add_vba_project(io.BytesIO(vba_project), is_stream=True)
@@ -80,7 +64,7 @@ def _control(book: Any, fmt: Formats, spec: Control) -> None:
     sheet.set_column(1, 1, 64)
     sheet.set_column(2, 2, 60)
     sheet.write_string(0, 0, "xlperf buttons", fmt.title)
-    for row, text in ((1, spec.intro), (2, NEEDS)):
+    for row, text in ((1, spec.intro), (2, spec.needs)):
         sheet.merge_range(row, 0, row, 2, text, fmt.wrap)
         sheet.set_row(row, row_height(text, 120))
     header = FIRST_ROW - 1

@@ -6,8 +6,9 @@ and otherwise returns values plus the structure it could read (merged cells,
 formulas, uncalculated cells).
 """
 
-from xlperf.read.errors import UnreadableFile
+from xlperf.read.errors import ReaderUnavailable, UnreadableFile
 from xlperf.read.sniff import is_lock_or_system_file, sniff
 from xlperf.read.workbook import read_workbook
 
-__all__ = ["UnreadableFile", "is_lock_or_system_file", "read_workbook", "sniff"]
+__all__ = ["ReaderUnavailable", "UnreadableFile", "is_lock_or_system_file", "read_workbook",
+           "sniff"]

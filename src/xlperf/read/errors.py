@@ -1,4 +1,5 @@
-"""The one exception readers raise: a file that cannot be read at all.
+"""What readers raise: a file that cannot be read at all (:class:`UnreadableFile`), or
+no spreadsheet reader on this Python (:class:`ReaderUnavailable`).
 
 Each code has one message template, written for a partnership coordinator:
 what the file is, why it cannot be read, and what to do about it.
@@ -6,6 +7,7 @@ what the file is, why it cannot be read, and what to do about it.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 #: code -> message template; ``{name}`` is the file's name, other fields are per code
@@ -65,3 +67,21 @@ class UnreadableFile(Exception):
     @property
     def message(self) -> str:
         return str(self.args[0])
+
+
+class ReaderUnavailable(Exception):
+    """python-calamine, which reads spreadsheet files, is not installed: this stops the
+    run (every file would fail alike). In xlwings Lite it cannot be installed at all."""
+
+    def __init__(self, message: str | None = None) -> None:  # given when unpickled
+        super().__init__(message or _no_reader_message())
+
+
+def _no_reader_message() -> str:
+    if sys.platform == "emscripten":  # Pyodide: xlwings Lite
+        return ("xlperf cannot read workbook files in xlwings Lite: the file reader it uses "
+                "(python-calamine) has no build for Python in the browser. In Lite, use Check "
+                "and Update RAG on the open workbook; to read a folder of returns, use xlperf "
+                "on a PC or the desktop buttons.")
+    return ("xlperf needs python-calamine to read workbook files, and it is not installed "
+            "here. Install it with: python -m pip install python-calamine")

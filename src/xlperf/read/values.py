@@ -1,4 +1,8 @@
-"""Cell values of xlsx, xlsm, xlsb, xls and ods files, through python-calamine."""
+"""Cell values of xlsx, xlsm, xlsb, xls and ods files, through python-calamine.
+
+python-calamine is imported when a file is read, not with this module: xlwings Lite
+(Pyodide) has no build of it, and there xlperf reads the open workbook instead.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,8 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import IO, Any
 
-from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
-
 from xlperf.grid import CellValue
+from xlperf.read.errors import ReaderUnavailable
 
 
 class CalamineFailed(Exception):
@@ -33,13 +36,18 @@ class RawSheet:
 def read_values(stream: IO[bytes], skip: frozenset[str] = frozenset()) -> list[RawSheet]:
     """Every sheet's values, positioned from A1. Raises CalamineFailed, never a panic.
 
-    Sheets named in ``skip`` (too large for a dense grid) come back empty.
+    Sheets named in ``skip`` (too large for a dense grid) come back empty. Raises
+    ReaderUnavailable when python-calamine is not installed.
     """
     try:
-        book = CalamineWorkbook.from_filelike(stream)
+        import python_calamine as calamine
+    except ImportError as exc:
+        raise ReaderUnavailable() from exc
+    try:
+        book = calamine.CalamineWorkbook.from_filelike(stream)
         try:
-            return [_sheet(book, meta) if meta.name not in skip else
-                    RawSheet(meta.name, meta.visible == SheetVisibleEnum.Visible, [], [])
+            return [_sheet(calamine, book, meta) if meta.name not in skip else
+                    RawSheet(meta.name, meta.visible == calamine.SheetVisibleEnum.Visible, [], [])
                     for meta in book.sheets_metadata]
         finally:
             book.close()
@@ -50,9 +58,9 @@ def read_values(stream: IO[bytes], skip: frozenset[str] = frozenset()) -> list[R
         raise CalamineFailed(f"{type(exc).__name__}: {exc}", password=password) from exc
 
 
-def _sheet(book: Any, meta: Any) -> RawSheet:
-    visible = meta.visible == SheetVisibleEnum.Visible
-    if meta.typ != SheetTypeEnum.WorkSheet:
+def _sheet(calamine: Any, book: Any, meta: Any) -> RawSheet:
+    visible = meta.visible == calamine.SheetVisibleEnum.Visible
+    if meta.typ != calamine.SheetTypeEnum.WorkSheet:
         return RawSheet(meta.name, visible, [], [])  # chart sheets hold no cells
     sheet = book.get_sheet_by_name(meta.name)
     raw = sheet.to_python(skip_empty_area=False)  # row/col indices are true A1 positions

@@ -7,7 +7,7 @@ and it never turns a string into a formula when told not to.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -64,18 +64,34 @@ def write_template(template: Template, path: Path, rules: RagRules,
         book.set_properties({"title": template.title, "author": "xlperf",
                              "created": FIXED_TIME, "comments": f"{template.kind} "
                              f"v{template.version}"})
-        book.set_calc_mode("auto")
-        fmt = Formats(book)
-        _instructions(book, fmt, template, rules, as_of)
-        for spec in template.sheets:
-            if isinstance(spec, TableSheet):
-                rows = (fill.tables.get(spec.name, []) if fill else [])
-                _table_sheet(book, fmt, spec, rows, rules)
-            else:
-                _form_sheet(book, fmt, spec, fill.forms if fill else {})
-        _lists(book, fmt, template)
-        _marker(book, template)
+        build_template(book, template, rules, fill, as_of)
         book.close()
+
+
+def build_template(book: Any, template: Template, rules: RagRules, fill: Fill | None = None,
+                   as_of: date | None = None,
+                   after_instructions: Callable[[Any, Formats], None] | None = None) -> Formats:
+    """Add ``template``'s sheets to the open xlsxwriter ``book``: Instructions, then
+    ``after_instructions(book, formats)`` if given (e.g. a Control sheet), the template's
+    own sheets (blank, or filled from ``fill``), the hidden Lists and marker sheets.
+
+    Returns the formats, for sheets the caller adds after these. The caller sets the
+    document properties and closes the book.
+    """
+    book.set_calc_mode("auto")
+    fmt = Formats(book)
+    _instructions(book, fmt, template, rules, as_of)
+    if after_instructions is not None:
+        after_instructions(book, fmt)
+    for spec in template.sheets:
+        if isinstance(spec, TableSheet):
+            rows = (fill.tables.get(spec.name, []) if fill else [])
+            _table_sheet(book, fmt, spec, rows, rules)
+        else:
+            _form_sheet(book, fmt, spec, fill.forms if fill else {})
+    _lists(book, fmt, template)
+    _marker(book, template)
+    return fmt
 
 
 def _instructions(book: Any, fmt: Formats, template: Template, rules: RagRules,
