@@ -15,18 +15,16 @@ from pathlib import Path
 
 from xlperf.consolidate import FileResult
 from xlperf.extract import (
-    check_planning,
     is_xlperf_output,
-    read_framework,
     read_return,
     template_marker,
 )
 from xlperf.issues import Where
-from xlperf.logframe import read_logframe
+from xlperf.logframe import check_planning_workbook, read_logframe
 from xlperf.model import Partnership
 from xlperf.rag import RagRules
 from xlperf.read import UnreadableFile, is_lock_or_system_file, read_workbook
-from xlperf.schema import INDICATOR_FRAMEWORK, LOGFRAME, PLANNING_KINDS, TEMPLATES
+from xlperf.schema import INDICATOR_FRAMEWORK, PLANNING_KINDS, TEMPLATES
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".htm", ".html", ".xltx"}
 
@@ -96,17 +94,13 @@ def read_one(path: Path, rules: RagRules, as_of: date, partnership: Partnership 
     marker = template_marker(book)
     if marker is not None and marker[0] in PLANNING_KINDS:
         template = TEMPLATES[marker[0]]
-        found = read_logframe(book, rules, as_of) if marker[0] == LOGFRAME.kind else None
-        problems = (read_framework(book, rules, as_of).issues
-                    if marker[0] == INDICATOR_FRAMEWORK.kind
-                    else found.issues if found is not None
-                    else check_planning(book, template, rules, as_of))
+        problems, read_as_logframes = check_planning_workbook(book, marker[0], rules, as_of)
         how = (" (give it to consolidate with --framework)"
                if marker[0] == INDICATOR_FRAMEWORK.kind else "")
         return FileResult(str(path), skipped=True, sha256=book.sha256, issues=[
             where.issue("planning-workbook", name=path.name,
                         what=f"a {template.title.lower()}", how=how), *problems],
-                          logframes=found.logframes if found is not None else [])
+                          logframes=read_as_logframes)
     if is_xlperf_output(book):
         return skipped_result(Skip(path, "a workbook xlperf wrote (a consolidated partnership "
                                          "workbook), not an agency return"))

@@ -35,7 +35,14 @@ from datetime import date
 
 from xlperf.cells import a1, is_blank, parse_a1
 from xlperf.check import Context, RawRow, build_indicators, pull_number, read_field
-from xlperf.extract import VOCABS, foreign_rows, template_marker, template_rows
+from xlperf.extract import (
+    VOCABS,
+    check_planning,
+    foreign_rows,
+    read_framework,
+    template_marker,
+    template_rows,
+)
 from xlperf.grid import CellValue, Sheet, Workbook
 from xlperf.issues import Issue, Where
 from xlperf.model import (
@@ -48,11 +55,19 @@ from xlperf.model import (
     Source,
 )
 from xlperf.rag import RagRules
-from xlperf.schema import INDICATOR_FIELDS, LOGFRAME, MARKER_SHEET, TableSheet
+from xlperf.schema import (
+    INDICATOR_FIELDS,
+    INDICATOR_FRAMEWORK,
+    LOGFRAME,
+    MARKER_SHEET,
+    TEMPLATES,
+    TableSheet,
+)
 from xlperf.tables import FoundTable, find_tables
 from xlperf.values import parse_number
 
-__all__ = ["LogframeReading", "check_logframe", "parse_level", "read_logframe"]
+__all__ = ["LogframeReading", "check_logframe", "check_planning_workbook", "parse_level",
+           "read_logframe"]
 
 _LEVEL_WORDS = (
     (re.compile(r"^(?:goal|impacts?\b|overall objective|ultimate outcome|overall goal)"),
@@ -119,6 +134,18 @@ def read_logframe(book: Workbook, rules: RagRules, as_of: date) -> LogframeReadi
         check_logframe(ctx, logframe)
     reading.issues = ctx.issues
     return reading
+
+
+def check_planning_workbook(book: Workbook, kind: str, rules: RagRules, as_of: date
+                            ) -> tuple[list[Issue], list[Logframe]]:
+    """Check one of xlperf's planning workbooks (indicator framework, logframe, care
+    pathway) as `xlperf check` and the Check button do: its issues, and the logframe read."""
+    if kind == INDICATOR_FRAMEWORK.kind:
+        return read_framework(book, rules, as_of).issues, []
+    if kind == LOGFRAME.kind:
+        reading = read_logframe(book, rules, as_of)
+        return reading.issues, reading.logframes
+    return check_planning(book, TEMPLATES[kind], rules, as_of), []
 
 
 # --- xlperf's template ------------------------------------------------------------------

@@ -21,12 +21,12 @@ from typing import Any, TypeVar
 from xlperf.excel import control
 from xlperf.excel.book import ButtonError, Context, control_values, open_context, plural, tell
 from xlperf.excel.issues_sheet import write_issues
-from xlperf.extract import check_planning, read_framework, read_return
+from xlperf.extract import read_return
 from xlperf.issues import Issue
+from xlperf.logframe import check_planning_workbook
 from xlperf.schema import (
     ACTIONS_SHEET,
     COMPUTED_RAG,
-    INDICATOR_FRAMEWORK,
     PLANNING_KINDS,
     TEMPLATES,
     FieldType,
@@ -72,10 +72,8 @@ def check(ctx: Context) -> list[Issue]:
 def _issues(ctx: Context) -> list[Issue]:
     """A return or plan is read as one; a planning workbook is checked against its
     template, as ``xlperf check`` does (:func:`xlperf.batch.read_one`)."""
-    if ctx.template == INDICATOR_FRAMEWORK.kind:
-        return read_framework(ctx.grids, ctx.rules, ctx.as_of).issues
     if ctx.template in PLANNING_KINDS:
-        return check_planning(ctx.grids, TEMPLATES[ctx.template], ctx.rules, ctx.as_of)
+        return check_planning_workbook(ctx.grids, ctx.template, ctx.rules, ctx.as_of)[0]
     return read_return(ctx.grids, ctx.rules, ctx.as_of).issues
 
 
