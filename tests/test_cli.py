@@ -68,9 +68,9 @@ def test_demo_runs_from_any_folder_and_says_where_the_workbook_is(tmp_path: Path
     out = tmp_path / "xlperf-demo" / "partnership_workbook.xlsx"
     assert out.is_file()
     assert f"Workbook: {out}" in result.stdout
-    assert ("Rows: 69 in = 66 used + 0 rejected + 0 unused form rows + 3 in superseded "
+    assert ("Rows: 80 in = 77 used + 0 rejected + 0 unused form rows + 3 in superseded "
             "returns.") in result.stdout
-    assert "Written: 28 actions, 34 indicator figures (a row can hold several), 4 finance lines" \
+    assert "Written: 28 actions, 63 indicator figures (a row can hold several), 4 finance lines" \
         in result.stdout
     assert "Not submitted for Q2 2025/26: HMRC." in result.stdout
 
@@ -109,7 +109,8 @@ def test_template_command_writes_the_committed_template(tmp_path: Path) -> None:
     result = xlperf("template", "monitoring-return", "-o", str(out))
     assert result.returncode == 0, result.stderr
     names = CalamineWorkbook.from_path(str(out)).sheet_names
-    assert names == ["Instructions", "Return", "Actions", "Indicators", "Narrative", "Finance",
+    assert names == ["Instructions", "Return", "Actions", "Indicators", "NRM referrals",
+                     "Narrative", "Finance",
                      "Lists", "_xlperf"]
 
 

@@ -45,6 +45,27 @@ def fig(name, value, breakdown="", target=None, numerator=None, denominator=None
             "numerator": numerator, "denominator": denominator}
 
 
+#: the NRM referrals sheet: (exploitation type, sex and age) -> count; 'Total' for totals.
+#: The police give every breakdown with row totals, the council totals by type only (its
+#: case system does not record sex and age), Haven Pathways a few cells and the total.
+LAB, SEX, CRIM, DOM, UNK = ("Labour exploitation", "Sexual exploitation",
+                            "Criminal exploitation", "Domestic servitude",
+                            "Not specified or unknown")
+MA, FA, MM, FM, T = "Male adult", "Female adult", "Male minor", "Female minor", "Total"
+NRM = {
+    ("police", 1): {(LAB, MA): 3, (LAB, FA): 1, (LAB, MM): 1, (LAB, T): 5, (SEX, FA): 3,
+                    (SEX, FM): 1, (SEX, T): 4, (CRIM, MM): 2, (CRIM, MA): 1, (CRIM, T): 3,
+                    (T, T): 13},  # the parts add up to 12
+    ("police", 2): {(LAB, MA): 6, (LAB, FA): 2, (LAB, MM): 1, (LAB, T): 9, (SEX, FA): 4,
+                    (SEX, FM): 1, (SEX, T): 5, (CRIM, MM): 2, (CRIM, MA): 1, (CRIM, T): 3,
+                    (T, T): 17},
+    ("council", 1): {(LAB, T): 2, (DOM, T): 1, (T, T): 3},
+    ("council", 2): {(LAB, T): 2, (DOM, T): 1, (UNK, T): 1, (T, T): 4},
+    ("haven", 1): {(SEX, FA): 2, (LAB, MA): 2, (DOM, FA): 1, (T, FA): 3, (T, MA): 2, (T, T): 5},
+    ("haven", 2): {(SEX, FA): 3, (LAB, MA): 2, (DOM, FA): 1, (T, FA): 4, (T, MA): 2, (T, T): 6},
+}
+
+
 def d(day, month, year):
     return date(year, month, day)
 
@@ -70,11 +91,7 @@ def police(q):
         act("1.3", O4, "Prepare", "Write the partnership's operational response plan",
             "Northshire Police", d(1, 5, 2025), d(31, 10, 2025), "In progress",
             50 if q2 else 10, "Amber"),
-    ], [fig("Modern slavery crimes recorded", 14 if q2 else 11, target=12),
-        fig("NRM referrals made", 9 if q2 else 6, "Labour exploitation"),
-        fig("NRM referrals made", 5 if q2 else 4, "Sexual exploitation"),
-        fig("NRM referrals made", 3 if q2 else 2, "Criminal exploitation"),
-        fig("NRM referrals made", 17 if q2 else 13, "Total")]
+    ], [fig("Modern slavery crimes recorded", 14 if q2 else 11, target=12)]
 
 
 def council(q):
@@ -91,7 +108,6 @@ def council(q):
             20 if q2 else 5, "Amber"),
     ], [fig("Frontline staff trained", 165 if q2 else 90, target=150),
         fig("Contracts with modern slavery clauses", 4 if q2 else 1),
-        fig("NRM referrals made", 4 if q2 else 3),
         fig("Staff completing modern slavery training", None, numerator=420 if q2 else 260,
             denominator=1200)]
 
@@ -119,8 +135,7 @@ def haven(q):
         act("4.2", O3, "Protect", "Open two emergency bed spaces for survivors",
             "Haven Pathways", d(1, 4, 2025), d(31, 12, 2025), "In progress",
             50, "Amber", "One bed space open; second delayed by repairs."),
-    ], [fig("NRM referrals made", 6 if q2 else 5),
-        fig("Survivors supported before NRM decision", 11 if q2 else 8, target=10),
+    ], [fig("Survivors supported before NRM decision", 11 if q2 else 8, target=10),
         fig("Survivors supported before NRM decision", 7 if q2 else 5, "Adult"),
         fig("Survivors supported before NRM decision", 4 if q2 else 3, "Minor")]
 
@@ -160,11 +175,12 @@ PERIODS = {1: ("Q1 2025/26", d(11, 7, 2025)), 2: ("Q2 2025/26", d(10, 10, 2025))
 
 
 def write_return(name: str, agency: str, period: str, submitted: date, actions, figures,
-                 finance=None) -> Path:
+                 finance=None, nrm=None) -> Path:
     fill = Fill(forms={"agency": agency, "period": period, "submitted_by": "Agency SPOC",
                        "submitted_on": submitted, **NARR},
                 tables={"Actions": actions, "Indicators": figures,
-                        "Finance": finance or []})
+                        "Finance": finance or []},
+                grids={"NRM referrals": nrm or {}})
     path = OUT / name
     write_template(MONITORING_RETURN, path, load_rules(), fill)
     return path
@@ -216,7 +232,7 @@ def main() -> None:
                            {"line": "Emergency accommodation", "budget": 20000,
                             "income": 10000, "expenditure": 6400 if q == 2 else 2100}]
             write_return(f"{key}_2025-26_Q{q}.xlsx", agency, period, submitted, actions,
-                         figures, finance)
+                         figures, finance, NRM.get((key, q)))
     actions, figures = glaa(2, corrected=True)
     path = write_return("glaa_2025-26_Q2_resent.xlsx", "GLAA", PERIODS[2][0], d(13, 10, 2025),
                         actions, figures)

@@ -601,17 +601,32 @@ def check_breakdown_totals(ctx: Context, figures: Sequence[IndicatorValue]) -> N
     for f in figures:
         if f.value is not None and f.source is not None:
             groups.setdefault((f.indicator, f.source.sheet), []).append(f)
-    for (name, sheet), group in groups.items():
+    for (name, _sheet), group in groups.items():
+        if any(is_subtotal(f.breakdown) for f in group):
+            continue  # a grid with row and column totals checks itself (xlperf.matrix)
         totals = [f for f in group if f.breakdown.strip().lower() in TOTAL_WORDS]
         parts = [f for f in group if f.breakdown.strip() and f not in totals]
-        if len(totals) != 1 or not parts:
-            continue
-        total, added = totals[0], sum(f.value or 0 for f in parts)
-        if abs((total.value or 0) - added) > 1e-9 and total.source and total.source.cell:
-            row, col = parse_a1(total.source.cell)
-            ctx.issues.append(ctx.where.in_sheet(sheet).issue(
-                "breakdown-total-mismatch", row, col, indicator=name, total=f"{total.value:g}",
-                parts=" + ".join(f"{f.value:g}" for f in parts), sum=f"{added:g}"))
+        if len(totals) == 1 and parts:
+            check_total(ctx, name, totals[0], parts)
+
+
+def is_subtotal(breakdown: str) -> bool:
+    """'Labour exploitation / Total', 'Total / Male adult': a total of one row or column."""
+    parts = [p.strip().lower() for p in breakdown.split("/")]
+    return len(parts) > 1 and any(p in TOTAL_WORDS for p in parts)
+
+
+def check_total(ctx: Context, name: str, total: IndicatorValue,
+                parts: Sequence[IndicatorValue]) -> None:
+    """``breakdown-total-mismatch`` at the total's cell when it is not the sum of ``parts``."""
+    added = sum(f.value or 0 for f in parts)
+    if total.value is None or abs(total.value - added) <= 1e-9 or total.source is None \
+            or not total.source.cell:
+        return
+    row, col = parse_a1(total.source.cell)
+    ctx.issues.append(ctx.where.in_sheet(total.source.sheet).issue(
+        "breakdown-total-mismatch", row, col, indicator=name, total=f"{total.value:g}",
+        parts=" + ".join(f"{f.value:g}" for f in parts), sum=f"{added:g}"))
 
 
 def severity_counts(issues: Sequence[Issue]) -> dict[str, int]:

@@ -32,6 +32,7 @@ from xlperf.check import (
 from xlperf.grid import Sheet, Workbook
 from xlperf.indicators import Direction, IndicatorSpec, Target, Unit
 from xlperf.issues import Issue, Where
+from xlperf.matrix import read_matrix
 from xlperf.model import Action, MonitoringReturn, Narrative, Partnership
 from xlperf.rag import RagRules
 from xlperf.schema import (
@@ -50,6 +51,7 @@ from xlperf.schema import (
     Field,
     FieldType,
     FormSheet,
+    MatrixSheet,
     TableSheet,
     Template,
 )
@@ -141,6 +143,9 @@ def _read_template(book: Workbook, template: Template, version: int, ctx: Contex
     answers: dict[str, object] = {}
     ret = MonitoringReturn(agency="", file=str(book.path), template=reading.template)
     for spec in template.sheets:
+        if isinstance(spec, MatrixSheet):
+            _read_matrix_sheet(ctx, book, spec, ret, reading)
+            continue
         sheet = book.sheet(spec.name) or _renamed(book, template, spec)
         if sheet is None:
             ctx.issues.append(ctx.where.issue(
@@ -162,6 +167,22 @@ def _read_template(book: Workbook, template: Template, version: int, ctx: Contex
     _apply_answers(ret, answers)
     reading.ret = ret
     return reading
+
+
+def _read_matrix_sheet(ctx: Context, book: Workbook, spec: MatrixSheet, ret: MonitoringReturn,
+                       reading: Reading) -> None:
+    sheet = book.sheet(spec.name)
+    if sheet is None:
+        if not spec.optional:
+            ctx.issues.append(ctx.where.issue("template-sheet-missing", expected=spec.name,
+                                              sheets=", ".join(s.name for s in book.sheets)))
+        return  # an older return without the sheet: nothing to read
+    figures, results = read_matrix(ctx, str(book.path), sheet, spec,
+                                   lambda r, c: _raw_cell(book, sheet, r, c))
+    ret.indicators.extend(figures)
+    reading.rows.extend(results)
+    reading.tables.append(TableInfo(sheet.name, "indicators", a1(spec.first_row, 0),
+                                    len(results)))
 
 
 def _renamed(book: Workbook, template: Template, spec: TableSheet | FormSheet) -> Sheet | None:
@@ -323,8 +344,10 @@ def check_planning(book: Workbook, template: Template, rules: RagRules, as_of: d
     """Check a planning workbook (logframe, care pathway) against its declaration."""
     ctx = Context(where=Where.of(book.path), rules=rules, as_of=as_of, vocab=rules.vocab())
     for spec in template.sheets:
+        if not isinstance(spec, TableSheet):
+            continue  # planning templates are tables
         sheet = book.sheet(spec.name) or _renamed(book, template, spec)
-        if sheet is None or not isinstance(spec, TableSheet):
+        if sheet is None:
             ctx.issues.append(ctx.where.issue("template-sheet-missing", expected=spec.name,
                                               sheets=", ".join(s.name for s in book.sheets)))
             continue

@@ -70,7 +70,30 @@ class FormSheet:
     first_row: int = 2  # 0-based row of the first field
 
 
-Sheet = TableSheet | FormSheet
+@dataclass(frozen=True)
+class MatrixSheet:
+    """One indicator's figures as a grid with totals (the NRM referral table).
+
+    Row labels run down column A under ``row_title``; the column headings sit on row
+    ``first_row`` (0-based); the last column and the last row are totals, each of which
+    must equal the sum of its parts. Every figure is read as the indicator with the
+    breakdown '<row> / <column>'; the row totals are '<row> / Total', the column totals
+    'Total / <column>' and the grand total 'Total'.
+    """
+
+    name: str
+    indicator: str
+    row_title: str
+    rows: tuple[str, ...]
+    columns: tuple[str, ...]
+    help: str = ""
+    first_row: int = 2
+    fields: tuple[Field, ...] = ()  # no per-column fields: every cell is a count
+    #: older returns may not have this sheet: its absence is not a problem
+    optional: bool = True
+
+
+Sheet = TableSheet | FormSheet | MatrixSheet
 
 
 @dataclass(frozen=True)
@@ -208,6 +231,17 @@ INDICATORS_SHEET = TableSheet("Indicators", "Indicators", INDICATOR_FIELDS,
 FINANCE_SHEET = TableSheet("Finance", "Finance", FINANCE_FIELDS, key_field="line",
                            help="Funded providers only: income and spend against budget.")
 
+EXPLOITATION_TYPES = ("Labour exploitation", "Sexual exploitation", "Criminal exploitation",
+                      "Domestic servitude", "Organ harvesting", "Not specified or unknown")
+SEX_AGE = ("Male adult", "Female adult", "Male minor", "Female minor", "Not recorded")
+NRM_INDICATOR = "NRM referrals made"
+NRM_SHEET = MatrixSheet(
+    "NRM referrals", NRM_INDICATOR, "Exploitation type", EXPLOITATION_TYPES, SEX_AGE,
+    help="The referrals to the National Referral Mechanism your agency made this quarter, by "
+         "exploitation type, sex and age (adult or minor). Counts only: no names or case "
+         "details. Leave a cell blank when there were none. Each Total must equal the sum "
+         "of its row or column; a Total that does not turns red.")
+
 ACTION_PLAN = Template(
     kind="action-plan",
     title="Partnership action plan",
@@ -224,6 +258,7 @@ MONITORING_RETURN = Template(
         FormSheet("Return", COVER_FIELDS, help="Who is sending this return, and for when."),
         ACTIONS_SHEET,
         INDICATORS_SHEET,
+        NRM_SHEET,
         FormSheet("Narrative", NARRATIVE_FIELDS,
                   help="The 4Ps: Progress, Problems, Priorities, Points for action."),
         FINANCE_SHEET,

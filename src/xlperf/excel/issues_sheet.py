@@ -16,7 +16,8 @@ from xlperf import cells
 from xlperf.excel.book import Context, plural, safe_text
 from xlperf.grid import Sheet
 from xlperf.issues import Issue, Severity
-from xlperf.schema import TEMPLATES, FormSheet, TableSheet
+from xlperf.schema import TEMPLATES, FormSheet, MatrixSheet, TableSheet
+from xlperf.schema import Sheet as SheetSpec
 
 SHEET = "Issues"
 HEADER = ("Severity", "Sheet", "Cell", "Code", "Message")
@@ -111,15 +112,19 @@ def _colour_cells(ctx: Context, issues: Sequence[Issue], previous: set[Cell]) ->
         ctx.book.sheets[name][ref].color = FILLS[severity]
 
 
-def _in_data_area(spec: TableSheet | FormSheet | None, ref: str) -> bool:
-    """A cell of a table row, or an answer cell of a form (never headers or labels)."""
+def _in_data_area(spec: SheetSpec | None, ref: str) -> bool:
+    """A cell of a table row, an answer cell of a form or a figure of a grid (never headers
+    or labels)."""
     if spec is None or not ref:
         return False
     row, col = cells.parse_a1(ref)
     if isinstance(spec, TableSheet):
         return row >= 1 and col < len(spec.fields)
+    if isinstance(spec, MatrixSheet):
+        return spec.first_row < row <= spec.first_row + len(spec.rows) + 1 \
+            and 1 <= col <= len(spec.columns) + 1
     return col == 1 and spec.first_row <= row < spec.first_row + len(spec.fields)
 
 
-def _original_fill(spec: TableSheet | FormSheet | None, ref: str) -> str:
-    return INPUT_FILL if isinstance(spec, FormSheet) else NO_FILL
+def _original_fill(spec: SheetSpec | None, ref: str) -> str:
+    return INPUT_FILL if isinstance(spec, FormSheet | MatrixSheet) else NO_FILL

@@ -233,13 +233,17 @@ def totals(d: ReportData, period: str | None = None) -> list[Total]:
             part = "" if f.is_headline else _key(f.breakdown)
             groups.setdefault((_key(f.indicator), part), []).append(f)
     out = []
-    for (_, part), found in groups.items():
+    headline = {name: {f.agency for f in found} for (name, part), found in groups.items()
+                if not part}
+    for (name, part), found in groups.items():
         # a figure that could not be read as a number is left out, and so is its agency:
         # the total names exactly the agencies it adds up
         figures = [f for f in found if f.value is not None or f.denominator]
         agencies = tuple(sorted({f.agency for f in figures}, key=_key))
         if len(agencies) < 2:
             continue
+        if part and name in headline and set(agencies) != headline[name]:
+            continue  # a part only some agencies broke down: its sum would mislead
         first = figures[0] if part else replace(figures[0], breakdown="")
         num, den = _sum([f.numerator for f in figures]), _sum([f.denominator for f in figures])
         value = None if num is not None and den else _sum([f.value for f in figures])

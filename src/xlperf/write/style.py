@@ -45,6 +45,10 @@ class Formats:
         self.bold = book.add_format({"bold": True, "valign": "top"})
         self.input = book.add_format({"bg_color": "#FFF8DC", "border": 1, "text_wrap": True,
                                       "valign": "top"})
+        self.input_number = book.add_format({"bg_color": "#FFF8DC", "border": 1,
+                                             "num_format": "#,##0", "valign": "top"})
+        self.input_total = book.add_format({"bg_color": "#FFF8DC", "border": 1, "bold": True,
+                                            "num_format": "#,##0", "valign": "top"})
         self.input_date = book.add_format({"bg_color": "#FFF8DC", "border": 1,
                                            "num_format": DATE_FORMAT, "align": "left"})
         self.rag = {word: book.add_format({"bg_color": fill, "font_color": font, "bold": True})

@@ -24,6 +24,7 @@ from xlperf.schema import (
     STRANDS,
     FieldType,
     FormSheet,
+    MatrixSheet,
     TableSheet,
     Template,
 )
@@ -51,6 +52,8 @@ class Fill:
 
     forms: dict[str, Cell] = field(default_factory=dict)
     tables: dict[str, list[dict[str, Cell]]] = field(default_factory=dict)
+    #: grid figures by sheet name, then (row label, column label); 'Total' for totals
+    grids: dict[str, dict[tuple[str, str], Cell]] = field(default_factory=dict)
 
 
 def write_template(template: Template, path: Path, rules: RagRules,
@@ -87,6 +90,8 @@ def build_template(book: Any, template: Template, rules: RagRules, fill: Fill | 
         if isinstance(spec, TableSheet):
             rows = (fill.tables.get(spec.name, []) if fill else [])
             _table_sheet(book, fmt, spec, rows, rules)
+        elif isinstance(spec, MatrixSheet):
+            _matrix_sheet(book, fmt, spec, fill.grids.get(spec.name, {}) if fill else {})
         else:
             _form_sheet(book, fmt, spec, fill.forms if fill else {})
     _lists(book, fmt, template)
@@ -124,6 +129,7 @@ def _instructions(book: Any, fmt: Formats, template: Template, rules: RagRules,
         row += 1
         sheet.write_string(row, 1, f"Sheet '{spec.name}'", fmt.subtitle)
         sheet.write_string(row, 2, spec.help, fmt.wrap)
+        sheet.set_row(row, row_height(spec.help, 90))
         row += 1
         for f in spec.fields:
             label = f.title + (" (required)" if f.required else "")
@@ -212,6 +218,59 @@ def _form_sheet(book: Any, fmt: Formats, spec: FormSheet, answers: Mapping[str, 
         sheet.set_row(r, 90 if long else row_height(f.help, 50))
         _validate(sheet, f.type, f.choices, 1, r, first_row=r, key=f.key)
     sheet.freeze_panes(spec.first_row, 0)
+    print_setup(sheet, header_rows=0)
+
+
+def _matrix_sheet(book: Any, fmt: Formats, spec: MatrixSheet,
+                  values: Mapping[tuple[str, str], Cell]) -> None:
+    """A grid to fill: row labels down column A, headings across, totals last. A Total
+    that is not the sum of its parts turns red (the same rule as xlperf.matrix)."""
+    sheet = book.add_worksheet(spec.name)
+    last_col = len(spec.columns) + 1
+    sheet.set_column(0, 0, 28)
+    sheet.set_column(1, last_col, 13)
+    sheet.write_string(0, 0, spec.indicator, fmt.subtitle)
+    sheet.merge_range(1, 0, 1, last_col, spec.help, fmt.wrap)
+    sheet.set_row(1, row_height(spec.help, 28 + 13 * last_col))
+    head = spec.first_row
+    for c, title in enumerate((spec.row_title, *spec.columns, "Total")):
+        sheet.write_string(head, c, title, fmt.header)
+    labels = (*spec.rows, "Total")
+    cols = (*spec.columns, "Total")
+    for i, label in enumerate(labels):
+        r = head + 1 + i
+        sheet.write_string(r, 0, label, fmt.bold)
+        for c, column in enumerate(cols, start=1):
+            value = values.get((label, column))
+            total = label == "Total" or column == "Total"
+            style = fmt.input_total if total else fmt.input_number
+            if value is None:
+                sheet.write_blank(r, c, None, style)
+            else:
+                write_cell(sheet, fmt, r, c, value, FieldType.NUMBER, style)
+    first, last = head + 1, head + len(spec.rows)
+    total_row = last + 1
+    sheet.data_validation(first, 1, total_row, last_col, {
+        "validate": "integer", "criteria": ">=", "value": 0, "error_title": "A count",
+        "error_message": "Type a whole number of referrals (0 or more), or leave it blank."})
+    b, e = col_letter(1), col_letter(last_col - 1)
+    t = col_letter(last_col)
+    red = {"type": "formula", "format": fmt.rag["Red"]}
+    for r in range(first, total_row):  # each row total against its row
+        sheet.conditional_format(r, last_col, r, last_col, {**red, "criteria": (
+            f"=AND(ISNUMBER(${t}{r + 1}),COUNT(${b}{r + 1}:${e}{r + 1})>0,"
+            f"${t}{r + 1}<>SUM(${b}{r + 1}:${e}{r + 1}))")})
+    for c in range(1, last_col):  # each column total against its column
+        x = col_letter(c)
+        sheet.conditional_format(total_row, c, total_row, c, {**red, "criteria": (
+            f"=AND(ISNUMBER({x}${total_row + 1}),COUNT({x}${first + 1}:{x}${last + 1})>0,"
+            f"{x}${total_row + 1}<>SUM({x}${first + 1}:{x}${last + 1}))")})
+    grand, inner = f"${t}${total_row + 1}", f"${b}${first + 1}:${e}${last + 1}"
+    row_totals = f"${t}${first + 1}:${t}${last + 1}"
+    sheet.conditional_format(total_row, last_col, total_row, last_col, {**red, "criteria": (
+        f"=AND(ISNUMBER({grand}),IF(COUNT({inner})>0,{grand}<>SUM({inner}),"
+        f"AND(COUNT({row_totals})>0,{grand}<>SUM({row_totals}))))")})
+    sheet.freeze_panes(head + 1, 1)
     print_setup(sheet, header_rows=0)
 
 
