@@ -219,3 +219,85 @@ def test_xlperf_logframe_template_checks_the_chain(tmp_path: Path) -> None:
                      ("Logframe", "C5", "logframe-ref-orphan")}  # 2.1.1 has no 2.1
     assert ("Logframe", "C5", "logframe-not-measurable") not in codes  # an activity
     assert not any(i.code == "logframe-level-missing" for i in reading.issues)
+
+
+def _consolidate(examples: Path, tmp_path: Path, logframe: Path) -> tuple[int, Path, str]:
+    out = tmp_path / "partnership.xlsx"
+    result = CliRunner().invoke(app, [
+        "consolidate", str(examples / "returns"), "-o", str(out), "--as-of", "14/10/2025",
+        "--framework", str(examples / "indicator_framework.xlsx"),
+        "--logframe", str(logframe)])
+    return result.exit_code, out, result.output
+
+
+def _sheet_rows(path: Path, name: str) -> list[dict[str, object]]:
+    from python_calamine import CalamineWorkbook
+
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).to_python()
+    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+
+
+def test_the_example_logframe_along_the_results_chain(examples: Path, tmp_path: Path) -> None:
+    code, out, output = _consolidate(examples, tmp_path, examples / "logframe.xlsx")
+    assert code == 1, output  # the example returns carry errors on purpose
+    issues = [r for r in _sheet_rows(out, "Issues") if str(r["Code"]).startswith("logframe")]
+    # the Goal is measured by recorded crimes: an output count, not an impact
+    assert [(r["Sheet"], r["Cell"], r["Code"]) for r in issues] == [
+        ("Logframe", "D2", "logframe-level-mismatch")]
+    logframe = _sheet_rows(out, "Logframe")
+    assert [(r["Level"], r["Ref"]) for r in logframe] == [
+        ("Goal", "1"), ("Purpose", "1.1"), ("Output", "1.1.1"), ("Output", "1.1.2"),
+        ("Activity", "1.1.1.1"), ("Activity", "1.1.2.1")]
+    nrm = logframe[3]
+    # NRM referrals, Q2 2025/26: police 17 + council 4 + Haven 6 = 27; year to date adds
+    # Q1's 13 + 3 + 5 = 21, so 48 against 100 a year pro rata to September: 50, 96%
+    assert nrm["Indicator"] == "PI-01: NRM referrals made"
+    assert (nrm["Actual"], nrm["Year to date"], nrm["Target to date"], nrm["% of target"],
+            nrm["RAG"]) == (27, 48, 50, 96, "Green")
+    assert (nrm["Baseline"], nrm["Target"], nrm["Means of verification"]) == (
+        "40", "100", "NRM statistics; agency case records")
+    training = logframe[2]  # a proportion: (420 + 1240) / (1200 + 4100) = 31.3%
+    assert (training["Baseline"], training["Target"], training["Actual"]) == ("10%", "50%", 31.3)
+
+
+def test_a_logframe_naming_an_indicator_the_framework_lacks(examples: Path,
+                                                             tmp_path: Path) -> None:
+    path = tmp_path / "logframe.xlsx"
+    write_template(TEMPLATES["logframe"], path, RULES, Fill(tables={"Logframe": [
+        {"lf_ref": "1", "level": "Goal", "summary": "Fewer people exploited",
+         "achievement": "PI-03"},
+        {"lf_ref": "1.1", "level": "Purpose", "summary": "Survivors recover",
+         "achievement": "PI-09", "assumptions": "Funding holds"},
+        {"lf_ref": "1.1.1", "level": "Output", "summary": "Referrals made",
+         "achievement": "PI-01", "assumptions": "Staff trained"}]}))
+    _code, out, output = _consolidate(examples, tmp_path, path)
+    found = {(r["Cell"], r["Code"]) for r in _sheet_rows(out, "Issues")
+             if str(r["Code"]).startswith("logframe")}
+    assert found == {("D3", "logframe-link-broken")}, output
+
+
+def test_a_real_logframe_with_several_sheets_is_taken_from_its_first(
+        examples: Path, tmp_path: Path, realdata: Path) -> None:
+    _code, out, output = _consolidate(examples, tmp_path, realdata / WUR)
+    assert "holds 6 logframes (one per sheet); using the one in 'Logical framework - WP1'" \
+        in " ".join(output.split())
+    logframe = _sheet_rows(out, "Logframe")
+    platforms = next(r for r in logframe if str(r["Objective"]).startswith("The strategy"))
+    assert (platforms["Target"], platforms["Achieved (as in the logframe)"]) == (
+        "3 (1 platform per country)", "0")
+    issues = {r["Code"] for r in _sheet_rows(out, "Issues")}
+    assert "logframe-link-broken" in issues  # its indicators are not the partnership's
+
+
+def test_consolidate_refuses_a_workbook_with_no_logframe(examples: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "xlperf", "consolidate", str(examples / "returns"), "-o",
+         str(tmp_path / "out.xlsx"), "--logframe",
+         str(examples / "returns" / "police_2025-26_Q1.xlsx")],
+        capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 2
+    assert "holds no logframe xlperf recognises" in " ".join(result.stderr.split())
+    assert not (tmp_path / "out.xlsx").exists()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from xlperf.rag import load_rules
 from xlperf.schema import INDICATOR_FRAMEWORK, MONITORING_RETURN
+from xlperf.schema import LOGFRAME as LOGFRAME_TEMPLATE
 from xlperf.write.templates import Fill, write_template
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "xlperf" / "examples" / "returns"
@@ -26,6 +27,7 @@ haven Q2: owner left as the placeholder 'tbc'; status left as '< Select >'
 glaa Q2: sent twice; the second copy (submitted later) corrects a figure
 fire Q1: an impossible due date '31/09/2025' and 120% complete
 police Q1: NRM referrals total 13, but the breakdown adds up to 12
+logframe: the Goal is measured by recorded crimes, an output count (a classic slip)
 """
 
 O1 = "Offenders are identified, disrupted and brought to justice"
@@ -218,6 +220,31 @@ def write_framework() -> Path:
     return path
 
 
+LOGFRAME = [
+    ("1", "Goal", "Fewer people in Northshire are exploited, and survivors rebuild their lives",
+     "PI-04", "Police crime records", ""),
+    ("1.1", "Purpose", "Victims are found sooner and supported from first contact to recovery",
+     "PI-03", "Haven Pathways case records",
+     "Partners keep sharing case data; the NRM decides cases within its target time"),
+    ("1.1.1", "Output", O2, "PI-02", "Agency training records",
+     "Agencies release staff for the training"),
+    ("1.1.2", "Output", O1, "PI-01", "NRM statistics; agency case records",
+     "Police capacity for modern slavery work is kept"),
+    ("1.1.1.1", "Activity", "Mandatory safeguarding training with modern slavery content "
+     "(actions 2.1, 3.1)", "", "", ""),
+    ("1.1.2.1", "Activity", "Days of action and an intelligence cell (actions 1.1, 1.2)",
+     "", "", ""),
+]
+
+
+def write_logframe() -> Path:
+    keys = ("lf_ref", "level", "summary", "achievement", "lf_verification", "assumptions")
+    fill = Fill(tables={"Logframe": [dict(zip(keys, row, strict=True)) for row in LOGFRAME]})
+    path = OUT.parent / "logframe.xlsx"
+    write_template(LOGFRAME_TEMPLATE, path, load_rules(), fill)
+    return path
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     for old in OUT.glob("*.xlsx"):
@@ -237,7 +264,8 @@ def main() -> None:
     path = write_return("glaa_2025-26_Q2_resent.xlsx", "GLAA", PERIODS[2][0], d(13, 10, 2025),
                         actions, figures)
     os.utime(path, (1760400000, 1760400000))
-    print(f"Wrote {len(list(OUT.glob('*.xlsx')))} returns to {OUT} and {write_framework()}")
+    print(f"Wrote {len(list(OUT.glob('*.xlsx')))} returns to {OUT}, {write_framework()} "
+          f"and {write_logframe()}")
 
 
 if __name__ == "__main__":

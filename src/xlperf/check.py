@@ -303,13 +303,13 @@ def _check_action(ctx: Context, raw: RawRow, action: Action) -> None:
     if not action.owner and (ctx.strict or "owner" in raw.cells) and not (
             owner_cell and owner_cell.placeholder):
         ctx.add("owner-missing", raw, col if col is not None else _col(raw, "action"),
-                action=_short(action.text))
+                action=shorten(action.text))
     if action.start and action.due and action.due.end < action.start.start:
         ctx.add("due-before-start", raw, _col(raw, "due"), due=action.due.label,
                 start=action.start.label)
     action.computed_rag = compute_rag(action, ctx.as_of, ctx.rules)
     if action.computed_rag is None and not action.due_text:
-        ctx.add("rag-not-computable", raw, _col(raw, "due"), action=_short(action.text))
+        ctx.add("rag-not-computable", raw, _col(raw, "due"), action=shorten(action.text))
     judged_on = min(ctx.as_of, ctx.judged_on or ctx.as_of)
     if contradicts(action.reported_rag, action, judged_on):
         assert action.due is not None and action.reported_rag is not None
@@ -548,7 +548,9 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _short(text: str, n: int = 60) -> str:
+def shorten(text: str, n: int = 60) -> str:
+    """``text`` on one line, cut to ``n`` characters with an ellipsis."""
+    text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "…"
 
 

@@ -232,6 +232,11 @@ def consolidate_cmd(
         "--framework", help="The partnership's indicator framework (made from xlperf's "
                             "template): units, directions and targets for the summary.")
     ] = None,
+    logframe: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--logframe", help="The partnership's logframe (xlperf's template, a logframe table "
+                           "or a results framework): checked along the results chain and "
+                           "written as a Logframe sheet with the latest figures.")
+    ] = None,
 ) -> None:
     """Consolidate a folder of agency returns into one partnership workbook.
 
@@ -242,7 +247,7 @@ def consolidate_cmd(
     """
     data = run_consolidation(paths, output, _as_of(as_of), _rules(rules),
                              _partnership(partnership), jobs, password, redact, framework,
-                             force)
+                             force, logframe)
     bad = any(s.status is FileStatus.REJECTED for s in data.submissions)
     raise typer.Exit(1 if bad or data.severity_counts()["error"] else 0)
 
@@ -250,7 +255,8 @@ def consolidate_cmd(
 def run_consolidation(paths: list[Path], output: Path, as_of: date, rules: RagRules,
                       partnership: Partnership | None, jobs: int = 1,
                       password: str | None = None, redact: bool = False,
-                      framework: Path | None = None, force: bool = False) -> Consolidation:
+                      framework: Path | None = None, force: bool = False,
+                      logframe: Path | None = None) -> Consolidation:
     from xlperf.write.atomic import OutputError, check_output
     from xlperf.write.partnership_workbook import write_partnership_workbook
 
@@ -259,14 +265,20 @@ def run_consolidation(paths: list[Path], output: Path, as_of: date, rules: RagRu
         check_output(output, files, force=force)
     except OutputError as exc:
         raise UsageError(str(exc)) from exc
+    # the framework and the logframe first: a wrong file fails before the long read
+    planned = _framework(framework, rules, as_of) if framework is not None else None
+    chosen = _logframe(logframe, rules, as_of) if logframe is not None else None
     results = _read_all(paths, rules, as_of, partnership, jobs, password, exclude=(output,),
                         redact=redact)
     data = consolidate(results, as_of, rules, partnership)
     data.root = _common_root(paths)
-    if framework is not None:
-        data.framework, problems, links = _framework(framework, rules, as_of)
+    if planned is not None:
+        data.framework, problems, links = planned
         data.issues.extend(problems)
         data.check_results_chain(links, str(framework))
+    if chosen is not None:
+        data.issues.extend(chosen[1])
+        data.check_logframe(chosen[0])
     write_partnership_workbook(data, output)
     _print_summary(data, output)
     return data
@@ -288,6 +300,27 @@ def _framework(path: Path, rules: RagRules, as_of: date
                          "with 'xlperf template indicator-framework -o FILE'.")
     found = read_framework(book, rules, as_of)
     return found.specs, found.issues, found.links
+
+
+def _logframe(path: Path, rules: RagRules, as_of: date) -> tuple[Logframe, list[Issue]]:
+    """The logframe in ``path`` (the first, when the workbook holds one per sheet)."""
+    from xlperf.logframe import read_logframe
+    from xlperf.read import UnreadableFile, read_workbook
+
+    try:
+        book = read_workbook(_paths([path])[0])
+    except UnreadableFile as exc:
+        raise UsageError(str(exc)) from exc
+    found = read_logframe(book, rules, as_of)
+    if not found.logframes:
+        raise UsageError(f"--logframe {path.name} holds no logframe xlperf recognises: no "
+                         "Goal/Purpose/Output levels beside indicators. Make one with "
+                         "'xlperf template logframe -o FILE'.")
+    chosen = found.logframes[0]
+    if len(found.logframes) > 1:
+        err.print(f"{path.name} holds {len(found.logframes)} logframes (one per sheet); "
+                  f"using the one in '{chosen.sheet}'.", highlight=False, markup=False)
+    return chosen, [i for i in found.issues if i.sheet in ("", chosen.sheet)]
 
 
 def _common_root(paths: list[Path]) -> str:
@@ -427,7 +460,8 @@ def demo(
         data = run_consolidation([root / "returns"], folder / "partnership_workbook.xlsx",
                                  _as_of(as_of), _rules(None),
                                  _partnership(root / "partnership.toml"),
-                                 framework=root / "indicator_framework.xlsx")
+                                 framework=root / "indicator_framework.xlsx",
+                                 logframe=root / "logframe.xlsx")
     from xlperf.report import from_consolidation
     from xlperf.report.output import write_report
     from xlperf.write.atomic import OutputError

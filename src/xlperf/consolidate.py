@@ -13,10 +13,12 @@ from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 
-from xlperf.check import TOTAL_WORDS
+from xlperf.cells import parse_a1
+from xlperf.check import TOTAL_WORDS, shorten
 from xlperf.extract import Reading
 from xlperf.indicators import IndicatorSpec, Reported
 from xlperf.issues import Issue, Severity, Where
+from xlperf.logframe import FITS
 from xlperf.model import (
     Action,
     FinanceLine,
@@ -102,6 +104,8 @@ class Consolidation:
     root: str = ""  # the folder file names are shown relative to
     #: indicator specs from the partnership's framework, by lower-case name and ID
     framework: dict[str, IndicatorSpec] = field(default_factory=dict)
+    #: the partnership's logframe (--logframe), with the file it came from
+    logframe: Logframe | None = None
 
     @property
     def rows_in(self) -> int:
@@ -154,6 +158,35 @@ class Consolidation:
             if measured and " ".join(objective.lower().split()) not in measured:
                 self.issues.append(Where.of(framework_file).issue(
                     "objective-not-measured", objective=objective))
+
+    def check_logframe(self, logframe: Logframe) -> None:
+        """The logframe along the results chain: each indicator it names is in the
+        framework (by ID or name), fits the level it measures, and is reported."""
+        self.logframe = logframe
+        reported = {r.indicator.strip().lower() for r in self.reported_figures()}
+        for row, indicator in logframe.indicators:
+            source = indicator.source or row.source
+            where = Where.of(logframe.file, source.sheet if source else logframe.sheet)
+            at = parse_a1(source.cell) if source and source.cell else (None, None)
+            spec = self.framework.get(indicator.name.strip().lower())
+            objective = shorten(row.summary or row.level_text)
+            level = row.level.value if row.level else row.level_text
+            if self.framework and spec is None:
+                self.issues.append(where.issue("logframe-link-broken", *at, level=level,
+                                               objective=objective, indicator=indicator.name))
+                continue
+            if spec is not None and spec.kind and row.level is not None \
+                    and spec.kind not in FITS[row.level]:
+                self.issues.append(where.issue(
+                    "logframe-level-mismatch", *at, indicator=f"{indicator.name} "
+                    f"({spec.name})" if spec.name != indicator.name else indicator.name,
+                    type=spec.kind, level=level, objective=objective,
+                    fits=" or ".join(sorted(FITS[row.level]))))
+            name = (spec.name if spec else indicator.name).strip().lower()
+            if self.submissions and name not in reported:
+                self.issues.append(where.issue("logframe-not-reported", *at,
+                                               indicator=spec.name if spec else indicator.name,
+                                               level=level))
 
     def reported_figures(self) -> list[Reported]:
         """Headline figures (no breakdown, or the Total) with a readable period."""
@@ -321,3 +354,4 @@ def _missing(out: Consolidation, partnership: Partnership | None) -> list[tuple[
         return []
     sent = {s.agency.lower() for s in out.submissions if s.period == out.period and s.used}
     return [(a.name, out.period) for a in partnership.agencies if a.name.lower() not in sent]
+

@@ -332,7 +332,8 @@ def read_framework(book: Workbook, rules: RagRules, as_of: date) -> Framework:
             Direction(str(row.get("direction") or Direction.HIGHER.value)),
             tuple(targets.get(ref.strip().lower(), [])),
             baseline if isinstance(baseline, float) else None,
-            (low, high) if isinstance(low, float) and isinstance(high, float) else None)
+            (low, high) if isinstance(low, float) and isinstance(high, float) else None,
+            str(row.get("type") or "").strip().lower())
         out.specs[name.lower()] = indicator
         out.specs[ref.strip().lower()] = indicator
     check_smart(ctx, raws.get("Framework", []), tables.get("Framework", []), targets)

@@ -62,6 +62,7 @@ class IndicatorSpec:
     targets: tuple[Target, ...] = ()
     baseline: float | None = None
     band: tuple[float, float] | None = None
+    kind: str = ""  # its place in the results chain: input, process, output, outcome, impact
 
 
 @dataclass(frozen=True)

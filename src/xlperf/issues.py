@@ -234,7 +234,7 @@ _CODES = [
          "{fits} indicators at that level, or move it."),
     Code("logframe-not-reported", "Logframe indicator with no figures", N,
          "Results chain: an indicator of the logframe that no return reports a figure for.",
-         "No return reports a figure for '{indicator}' ({level}) this time."),
+         "No return reports a figure for '{indicator}' ({level})."),
     Code("objective-vague", "Vague objective", N,
          "SMART: an objective that only says 'improve', 'support' or 'raise awareness', "
          "without a number or a date, is hard to measure.",

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from xlperf.cells import a1, is_blank, parse_a1
-from xlperf.check import Context, RawRow, build_indicators, pull_number, read_field
+from xlperf.check import Context, RawRow, build_indicators, pull_number, read_field, shorten
 from xlperf.extract import (
     VOCABS,
     check_planning,
@@ -488,7 +488,7 @@ def check_logframe(ctx: Context, logframe: Logframe) -> None:
     refs = {r.ref for r in logframe.rows if r.ref}
     for row in filled:
         where, cell = _where(ctx, row.source)
-        name = _short(row.summary or row.level_text)
+        name = shorten(row.summary or row.level_text)
         if row.level is None:
             ctx.issues.append(where.issue("logframe-level-unknown", *cell,
                                           level=row.level_text or "(blank)", objective=name))
@@ -519,13 +519,13 @@ def _check_indicator(ctx: Context, logframe: Logframe, row: LogframeRow,
         if value is None and not text]
     if missing and indicator.name:
         ctx.issues.append(where.issue("logframe-indicator-incomplete", *cell,
-                                      indicator=_short(indicator.name),
+                                      indicator=shorten(indicator.name),
                                       level=_level_name(row),
                                       missing=" or ".join(missing)))
     if logframe.has_verification and indicator.name and not (
             indicator.verification or row.verification):
         ctx.issues.append(where.issue("logframe-no-verification", *cell,
-                                      indicator=_short(indicator.name)))
+                                      indicator=shorten(indicator.name)))
 
 
 def _level_name(row: LogframeRow) -> str:
@@ -557,7 +557,3 @@ def _text(value: object) -> str:
 def _norm(value: object) -> str:
     return " ".join(str(value).lower().replace("*", " ").split())
 
-
-def _short(text: str, n: int = 70) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"

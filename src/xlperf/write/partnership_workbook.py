@@ -42,6 +42,8 @@ def write_partnership_workbook(data: Consolidation, path: Path) -> None:
         _actions(book, fmt, data)
         _indicators(book, fmt, data)
         _indicator_summary(book, fmt, data)
+        if data.logframe is not None:
+            _logframe(book, fmt, data)
         _narrative(book, fmt, data)
         _finance(book, fmt, data)
         _submissions(book, fmt, data)
@@ -235,6 +237,69 @@ def _indicator_summary(book: Any, fmt: Formats, data: Consolidation) -> None:
                      s.rag.value if s.rag else "", note])
     sheet = _table(book, fmt, "Indicator summary", columns, rows)
     _indicator_chart(book, sheet, lines, periods, len(columns) + 1, set(data.framework))
+
+
+def _logframe(book: Any, fmt: Formats, data: Consolidation) -> None:
+    """The logframe with its indicators' latest figures from the returns: one row per
+    indicator (and one for an objective without any), from the Goal down."""
+    assert data.logframe is not None
+    lines: dict[str, Line] = {}  # the partnership's line, or the one agency's
+    for ln in summary_lines(data.reported_figures(), framework=data.framework):
+        if ln.agency == PARTNERSHIP or ln.indicator.lower() not in lines:
+            lines[ln.indicator.lower()] = ln
+    partnership = {ln.indicator.lower() for ln in lines.values() if ln.agency == PARTNERSHIP}
+    columns: list[Column] = [
+        ("Level", 10, "text"), ("Ref", 7, "text"), ("Objective", 40, "wrap"),
+        ("Indicator", 36, "wrap"), ("Baseline", 11, "wrap"), ("Target", 14, "wrap"),
+        ("Achieved (as in the logframe)", 14, "wrap"), ("Period", 11, "text"),
+        ("Actual", 10, "number"), ("Year to date", 10, "number"),
+        ("Target to date", 10, "number"), ("% of target", 10, "number"), ("RAG", 10, "rag"),
+        ("Reported by", 28, "wrap"), ("Means of verification", 28, "wrap"),
+        ("Risks and assumptions", 32, "wrap"), ("Source", 24, "text")]
+    rows: list[list[Value]] = []
+    for row in data.logframe.rows:
+        base = [row.level.value if row.level else row.level_text, row.ref, row.summary]
+        if not row.indicators:
+            rows.append([*base, *[None] * 11, row.verification, row.assumptions,
+                         _where(row.source)])
+            continue
+        for ind in row.indicators:
+            spec = data.framework.get(ind.name.strip().lower())
+            name = spec.name if spec is not None else ind.name
+            line = lines.get(name.lower())
+            s = line.latest if line is not None else None
+            rate = (spec.unit if spec else line.unit if line else Unit.COUNT) is Unit.PROPORTION
+            figures = [s.actual, s.year_to_date, s.target_to_date] if s else [None] * 3
+            target = spec.targets[-1].value if spec is not None and spec.targets else None
+            rows.append([
+                *base, name if name == ind.name else f"{ind.name}: {name}",
+                _as_written(ind.baseline, ind.baseline_text, spec.baseline if spec else None,
+                            rate),
+                _as_written(ind.target, ind.target_text, target, rate),
+                _as_written(ind.achieved, ind.achieved_text, None, rate),
+                s.period.label if s is not None else "",
+                *[None if v is None else round(v * 100, 1) if rate else v for v in figures],
+                s.percent_of_target if s else None, s.rag.value if s and s.rag else "",
+                ", ".join(s.agencies) if s is not None and name.lower() in partnership
+                else (line.agency if line is not None else ""),
+                ind.verification or row.verification, row.assumptions,
+                _where(ind.source or row.source)])
+    _table(book, fmt, "Logframe", columns, rows)
+
+
+def _as_written(value: float | None, text: str, fallback: float | None, rate: bool) -> Value:
+    """A figure as the logframe gives it: its text when written as prose, else the number
+    (a rate as a percentage)."""
+    if text:
+        return text
+    number = value if value is not None else fallback
+    if number is None:
+        return None
+    return f"{number * 100:g}%" if rate else f"{number:g}"
+
+
+def _where(source: Any) -> str:
+    return f"{source.sheet}!{source.cell}" if source is not None and source.cell else ""
 
 
 def _period_end(label: str) -> str:
