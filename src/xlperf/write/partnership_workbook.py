@@ -284,6 +284,10 @@ def _logframe(book: Any, fmt: Formats, data: Consolidation) -> None:
                 else (line.agency if line is not None else ""),
                 ind.verification or row.verification, row.assumptions,
                 _where(ind.source or row.source)])
+    if not any(i.achieved is not None or i.achieved_text for _, i in data.logframe.indicators):
+        drop = 6  # 'Achieved (as in the logframe)': only logframes that track progress
+        columns = columns[:drop] + columns[drop + 1:]
+        rows = [r[:drop] + r[drop + 1:] for r in rows]
     _table(book, fmt, "Logframe", columns, rows)
 
 
