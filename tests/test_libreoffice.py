@@ -20,7 +20,7 @@ def _cases() -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     for days in (-400, -1, 0, 1, 15, 30, 31, 90):
         for progress in (None, 0, 50, 74, 75, 100):
-            for status in ("In progress", "Complete", None):
+            for status in ("In progress", "Complete", "Cancelled", None):
                 rows.append({"action": f"Case {len(rows) + 1}", "owner": "Team",
                              "due": AS_OF + timedelta(days=days), "progress": progress,
                              "status": status})

@@ -79,3 +79,13 @@ def test_rag_never_improves_as_the_as_of_date_moves_on(due: date, progress: floa
     late = compute_rag(a, due - timedelta(days=before) + timedelta(days=step), RULES)
     assert early is not None and late is not None
     assert rank(late) <= rank(early)
+
+
+def test_a_cancelled_action_is_not_rated_even_when_overdue() -> None:
+    from xlperf.values import parse_date
+
+    due = parse_date("30/06/2025").value
+    late = Action(text="Old plan", owner="Team", due=due, status=Status.CANCELLED, progress=20)
+    assert compute_rag(late, date(2025, 10, 14), load_rules()) is None
+    late.status = Status.IN_PROGRESS
+    assert compute_rag(late, date(2025, 10, 14), load_rules()) is Rag.RED

@@ -308,7 +308,8 @@ def _check_action(ctx: Context, raw: RawRow, action: Action) -> None:
         ctx.add("due-before-start", raw, _col(raw, "due"), due=action.due.label,
                 start=action.start.label)
     action.computed_rag = compute_rag(action, ctx.as_of, ctx.rules)
-    if action.computed_rag is None and not action.due_text:
+    if action.computed_rag is None and not action.due_text \
+            and action.status is not Status.CANCELLED:
         ctx.add("rag-not-computable", raw, _col(raw, "due"), action=shorten(action.text))
     judged_on = min(ctx.as_of, ctx.judged_on or ctx.as_of)
     if contradicts(action.reported_rag, action, judged_on):

@@ -3,6 +3,8 @@
 The rule (defaults in ``rules/default.toml``; a config file overrides them):
 
 1. Complete (status Complete, or 100% complete): Complete in BRAG mode, Green in RAG mode.
+   Cancelled: not rated (it is no longer being delivered, so it is neither late nor on
+   track).
 2. No readable due date: not computed (left blank, reported as info).
 3. Due date passed (the end of the due day, month or quarter is before the as-of date): Red.
 4. Due within ``amber_within_days`` of the as-of date and less than
@@ -23,7 +25,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from xlperf.model import Action
+from xlperf.model import Action, Status
 from xlperf.values import Rag, RagVocabulary
 
 _RANK = {Rag.RED: 0, Rag.AMBER_RED: 1, Rag.AMBER: 2, Rag.AMBER_GREEN: 3, Rag.GREEN: 4,
@@ -53,7 +55,7 @@ class RagRules:
         """The rule in plain words, for the Summary sheet and the templates."""
         done = "Complete" if self.mode == "brag" else "Green"
         return (
-            f"Complete or 100% done: {done}. No readable due date: not rated. "
+            f"Complete or 100% done: {done}. Cancelled, or no readable due date: not rated. "
             f"Due date passed and not complete: Red. Due within {self.amber_within_days} "
             f"days and less than {self.amber_below_progress:g}% complete: Amber. "
             "Otherwise: Green."
@@ -103,7 +105,7 @@ def compute_rag(action: Action, as_of: date, rules: RagRules) -> Rag | None:
     """The action's RAG by the rules, or None when it has no readable due date."""
     if action.is_complete:
         return rules.complete_rag
-    if action.due is None:
+    if action.status is Status.CANCELLED or action.due is None:
         return None
     due = action.due.end
     if due < as_of:
@@ -116,7 +118,8 @@ def compute_rag(action: Action, as_of: date, rules: RagRules) -> Rag | None:
 
 def contradicts(reported: Rag | None, action: Action, as_of: date) -> bool:
     """Reported Green (or better) although the due date has passed and it is not complete."""
-    if reported is None or action.due is None or action.is_complete:
+    if reported is None or action.due is None or action.is_complete \
+            or action.status is Status.CANCELLED:
         return False
     return action.due.end < as_of and rank(reported) >= rank(Rag.AMBER_GREEN)
 
@@ -131,7 +134,7 @@ def excel_formula(rules: RagRules, status: str, progress: str, due: str, as_of: 
     limit = rules.amber_below_progress / 100
     return (
         f'=IF(OR({status}="Complete",N({progress})=1),"{done}",'
-        f'IF(NOT(ISNUMBER({due})),"",'
+        f'IF(OR({status}="Cancelled",NOT(ISNUMBER({due}))),"",'
         f'IF({due}<{as_of},"Red",'
         f'IF(AND({due}-{as_of}<={rules.amber_within_days},N({progress})<{limit:g}),'
         f'"Amber","Green"))))'
