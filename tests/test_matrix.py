@@ -113,3 +113,58 @@ def test_the_partnership_total_adds_the_grand_totals_once(examples: Path) -> Non
     # police 17, council 4 (totals by type only), Haven Pathways 6: never the parts too
     assert {a: v for (a, p), v in headline.items() if p == "Q2 2025/26"} == {
         "Northshire Police": 17, "Northshire County Council": 4, "Haven Pathways": 6}
+
+
+def test_a_blank_grand_total_is_worked_out_from_the_parts_and_said(tmp_path: Path) -> None:
+    # no grand Total: row totals where given, else the row's figures: 5 + (2 + 1) = 8
+    path = _return(tmp_path, {(LAB, T): 5, (SEX, FA): 2, (SEX, FM): 1})
+    figures, issues, _ = _read(path)
+    assert figures["Total"] == 8
+    assert ("NRM referrals", "G10", "total-worked-out") in issues
+    # only column totals: 4 + 3
+    figures, issues, _ = _read(_return(tmp_path, {(T, MA): 4, (T, FA): 3}))
+    assert figures["Total"] == 7
+
+
+def test_a_deleted_or_renamed_referrals_sheet_is_said(tmp_path: Path) -> None:
+    path = _return(tmp_path, {(LAB, MA): 2, (T, T): 2})
+    book = openpyxl.load_workbook(path)
+    book["NRM referrals"].title = "Referrals Q2"
+    book.save(path)
+    figures, issues, _ = _read(path)
+    assert figures["Total"] == 2
+    assert ("Referrals Q2", "", "template-sheet-renamed") in issues
+    del book["Referrals Q2"]
+    book.save(path)
+    figures, issues, _ = _read(path)
+    assert not figures and ("", "", "optional-sheet-missing") in issues
+
+
+def test_negative_and_fractional_referrals_are_flagged(tmp_path: Path) -> None:
+    _, issues, _ = _read(_return(tmp_path, {(LAB, MA): -1, (SEX, FA): 2.5}))
+    assert {("NRM referrals", "B4", "figure-implausible"),
+            ("NRM referrals", "C5", "figure-implausible")} <= issues
+
+
+def test_the_same_indicator_twice_in_one_return_is_flagged(tmp_path: Path) -> None:
+    path = tmp_path / "return.xlsx"
+    write_template(MONITORING_RETURN, path, RULES, Fill(
+        forms={"agency": "Northshire Police", "period": "Q2 2025/26",
+               "submitted_by": "SPOC", "submitted_on": date(2025, 10, 3)},
+        tables={"Indicators": [
+            {"indicator": NRM_INDICATOR, "value": 99},
+            {"indicator": "Frontline staff trained", "value": "about 150"},
+            {"indicator": "Staff completing training", "numerator": 130, "denominator": 100}]},
+        grids={"NRM referrals": {(LAB, MA): 9, (T, T): 9}}))
+    reading = read_return(read_workbook(path), RULES, AS_OF)
+    issues = {(i.sheet, i.cell, i.code): i.message for i in reading.issues}
+    assert issues[("Indicators", "C2", "indicator-repeated")] == (
+        "'NRM referrals made' is reported more than once in this return (Indicators C2, "
+        "NRM referrals G10); the summaries add them up. Keep one, or tell them apart with "
+        "a Breakdown.")
+    assert ("Indicators", "C3", "number-from-text") in issues  # 'about 150': read, and said
+    assert reading.ret is not None
+    assert [f.value for f in reading.ret.indicators if f.indicator.startswith("Frontline")] \
+        == [150]
+    assert issues[("Indicators", "D4", "figure-implausible")].startswith(
+        "Staff completing training: 130 of 100 cannot be right (the numerator is larger")

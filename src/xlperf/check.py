@@ -104,7 +104,7 @@ def read_field(ctx: Context, raw: RawRow, spec: Field) -> Any:
         pulled = pull_number(cell.value)
         if pulled is not None:
             ctx.add("number-from-text", raw, cell.col, field=label, value=_show(cell.value),
-                    number=f"{pulled:g}")
+                    number=show_number(pulled))
             return pulled
     if parsed.problem:
         shown = (f"{parsed.value:g}%" if parsed.problem == "percent-out-of-range"
@@ -114,6 +114,10 @@ def read_field(ctx: Context, raw: RawRow, spec: Field) -> Any:
         ctx.add(parsed.problem, raw, cell.col, severity=Severity.WARNING if soft else None,
                 field=label, value=shown, detail=parsed.detail)
         return None  # a value that breaks the rules is reported, never used
+    if spec.type in (FieldType.NUMBER, FieldType.MONEY) and isinstance(cell.value, str) \
+            and parsed.value is not None and not _PLAIN_NUMBER.fullmatch(cell.value.strip()):
+        ctx.add("number-from-text", raw, cell.col, field=label, value=_show(cell.value),
+                number=show_number(parsed.value))  # 'about 150': read, and said
     if spec.type is FieldType.DATE and isinstance(cell.value, str) and ctx.strict:
         ctx.add("date-as-text", raw, cell.col, field=label, value=cell.value.strip(),
                 date=parsed.value.label if parsed.value else "")
@@ -124,6 +128,13 @@ def read_field(ctx: Context, raw: RawRow, spec: Field) -> Any:
         return guard_text(ctx, raw, cell.col, label, parsed.value)
     return parsed.value
 
+
+def show_number(x: float) -> str:
+    """3000000 -> '3,000,000'; 2.5 -> '2.5' (never '3e+06')."""
+    return f"{int(x):,}" if x == int(x) else f"{x:,.10g}"
+
+
+_PLAIN_NUMBER = re.compile(r"[£$€]?\s*[-+]?\(?[\d,]*\.?\d+\)?")
 
 #: fields that name an agency, a role or a thing, where a person's name is expected
 NAMED_FIELDS = frozenset({"owner", "submitted_by", "agency", "ref", "indicator", "breakdown",
@@ -611,6 +622,40 @@ def check_breakdown_totals(ctx: Context, figures: Sequence[IndicatorValue]) -> N
         parts = [f for f in group if f.breakdown.strip() and f not in totals]
         if len(totals) == 1 and parts:
             check_total(ctx, name, totals[0], parts)
+
+
+def check_figures(ctx: Context, figures: Sequence[IndicatorValue]) -> None:
+    """Figures that cannot be right (a numerator over its denominator, a zero or negative
+    denominator) and an indicator reported twice in one return (the summaries would add
+    both)."""
+    seen: dict[tuple[str, ...], list[IndicatorValue]] = {}
+    for f in figures:
+        if f.source is None or not f.source.cell:
+            continue
+        row, col = parse_a1(f.source.cell)
+        where = ctx.where.in_sheet(f.source.sheet)
+        problem = ""
+        if f.denominator is not None and f.denominator <= 0:
+            problem = "a denominator must be more than 0"
+        elif f.numerator is not None and f.numerator < 0:
+            problem = "a numerator cannot be negative"
+        elif f.numerator is not None and f.denominator and f.numerator > f.denominator:
+            problem = "the numerator is larger than the denominator"
+        if problem:
+            shown = f"{show_number(f.numerator or 0)} of {show_number(f.denominator or 0)}"
+            ctx.issues.append(where.issue("figure-implausible", row, col,
+                                          indicator=f.indicator, value=shown, why=problem))
+        if f.value is not None or f.numerator is not None:
+            part = f.breakdown.strip().lower()
+            key = (" ".join(f.indicator.lower().split()), "" if part in TOTAL_WORDS else part,
+                   f.context, f.agency.lower(), f.period.lower())
+            seen.setdefault(key, []).append(f)
+    for group in seen.values():
+        if len(group) > 1 and group[0].source is not None:
+            row, col = parse_a1(group[0].source.cell)
+            cells = ", ".join(f"{f.source.sheet} {f.source.cell}" for f in group if f.source)
+            ctx.issues.append(ctx.where.in_sheet(group[0].source.sheet).issue(
+                "indicator-repeated", row, col, indicator=group[0].indicator, cells=cells))
 
 
 def is_subtotal(breakdown: str) -> bool:

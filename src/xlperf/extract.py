@@ -26,6 +26,7 @@ from xlperf.check import (
     build_partner_figures,
     check_breakdown_totals,
     check_duplicate_refs,
+    check_figures,
     check_smart,
     read_field,
 )
@@ -127,6 +128,7 @@ def read_return(book: Workbook, rules: RagRules, as_of: date,
         reading = _read_foreign(book, ctx)
     if reading.ret is not None:
         check_breakdown_totals(ctx, reading.ret.indicators)
+        check_figures(ctx, reading.ret.indicators)
         _check_return(ctx, reading.ret, book, partnership)
     reading.issues = ctx.issues
     return reading
@@ -171,18 +173,28 @@ def _read_template(book: Workbook, template: Template, version: int, ctx: Contex
 
 def _read_matrix_sheet(ctx: Context, book: Workbook, spec: MatrixSheet, ret: MonitoringReturn,
                        reading: Reading) -> None:
-    sheet = book.sheet(spec.name)
+    sheet = book.sheet(spec.name) or _renamed_grid(book, spec)
     if sheet is None:
-        if not spec.optional:
-            ctx.issues.append(ctx.where.issue("template-sheet-missing", expected=spec.name,
-                                              sheets=", ".join(s.name for s in book.sheets)))
-        return  # an older return without the sheet: nothing to read
+        code = "optional-sheet-missing" if spec.optional else "template-sheet-missing"
+        ctx.issues.append(ctx.where.issue(code, expected=spec.name, what=spec.indicator,
+                                          sheets=", ".join(s.name for s in book.sheets)))
+        return
+    if sheet.name != spec.name:
+        ctx.issues.append(ctx.where.in_sheet(sheet.name).issue(
+            "template-sheet-renamed", expected=spec.name, found=sheet.name))
     figures, results = read_matrix(ctx, str(book.path), sheet, spec,
                                    lambda r, c: _raw_cell(book, sheet, r, c))
     ret.indicators.extend(figures)
     reading.rows.extend(results)
     reading.tables.append(TableInfo(sheet.name, "indicators", a1(spec.first_row, 0),
                                     len(results)))
+
+
+def _renamed_grid(book: Workbook, spec: MatrixSheet) -> Sheet | None:
+    """A sheet holding the grid under another name: its row heading is in column A."""
+    want = _norm(spec.row_title)
+    return next((s for s in book.sheets if s.name != MARKER_SHEET and any(
+        _norm(str(s.value(r, 0) or "")) == want for r in range(min(12, s.n_rows)))), None)
 
 
 def _renamed(book: Workbook, template: Template, spec: TableSheet | FormSheet) -> Sheet | None:

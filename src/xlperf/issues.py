@@ -169,6 +169,26 @@ _CODES = [
          "has a Total that differs from the sum of its breakdown figures.",
          "{indicator}: Total {total} but the breakdown adds up to {sum} ({parts}). Correct "
          "the total or the parts."),
+    Code("total-worked-out", "Total worked out from the parts", N,
+         "A table with totals (the NRM referral table) left its grand Total blank; xlperf "
+         "added up the parts so the figures still count, and says so.",
+         "{indicator}: no grand Total given, so xlperf added up the parts: {total}. Type "
+         "the Total if it differs (some referrals may have no breakdown)."),
+    Code("figure-implausible", "Figure that cannot be right", W,
+         "A figure outside what the indicator allows: a negative or fractional count, a "
+         "numerator larger than its denominator, a denominator of zero.",
+         "{indicator}: {value} cannot be right ({why}). Check the figure."),
+    Code("optional-sheet-missing", "Optional sheet not in the return", N,
+         "A sheet the template has but older returns may not (the NRM referrals table) is "
+         "missing, so nothing was read from it.",
+         "No sheet '{expected}' in this return, so no {what} were read from it. Returns "
+         "made from an older template do not have it; if it was renamed, give it its name "
+         "back."),
+    Code("indicator-repeated", "Indicator reported twice", W,
+         "The same indicator (and breakdown) appears more than once in one return, for "
+         "the same period; the summaries add the figures together.",
+         "'{indicator}' is reported more than once in this return ({cells}); the summaries "
+         "add them up. Keep one, or tell them apart with a Breakdown."),
     Code("indicator-no-target", "Indicator without a target", W,
          "SMART: an indicator with no target cannot show progress (not measurable).",
          "'{indicator}' has no target. Add a row on the Targets sheet with its ID, a "

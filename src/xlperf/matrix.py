@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from xlperf.cells import a1, is_blank
+from xlperf.cells import a1, is_blank, parse_a1
 from xlperf.check import TOTAL_WORDS, Context, RawCell, RawRow, RowResult, check_total, read_field
 from xlperf.grid import Sheet
 from xlperf.model import IndicatorValue, Source
@@ -62,8 +62,56 @@ def read_matrix(ctx: Context, file: str, sheet: Sheet, spec: MatrixSheet,
                                            cell=a1(r, c)))
         if found:
             results.append(RowResult(sheet.name, r, True))
+    _check_counts(ctx, spec, figures)
     _check_totals(ctx, spec, figures)
-    return list(figures.values()), results
+    grand = _grand_total(ctx, sheet, spec, figures, heading)
+    return list(figures.values()) + ([grand] if grand is not None else []), results
+
+
+def _check_counts(ctx: Context, spec: MatrixSheet,
+                  figures: dict[tuple[str, str], IndicatorValue]) -> None:
+    """Referrals are whole numbers, never negative."""
+    for figure in figures.values():
+        value = figure.value
+        if value is not None and (value < 0 or value != int(value)) and figure.source:
+            row, col = parse_a1(figure.source.cell)
+            ctx.issues.append(ctx.where.in_sheet(figure.source.sheet).issue(
+                "figure-implausible", row, col, indicator=spec.indicator,
+                value=f"{value:g}", why="a count of referrals is a whole number, 0 or more"))
+
+
+def _grand_total(ctx: Context, sheet: Sheet, spec: MatrixSheet,
+                 figures: dict[tuple[str, str], IndicatorValue], heading: int
+                 ) -> IndicatorValue | None:
+    """The grand total worked out from the parts when the return leaves it blank, so the
+    agency's referrals still count: each type's Total (or its figures), else the column
+    totals. Said as a note; None when the grand total is given or nothing is."""
+    if any(_is_total(r) and _is_total(c) for r, c in figures):
+        return None
+    types = list(dict.fromkeys(r for r, _ in figures if not _is_total(r)))
+    by_type = []
+    for r in types:
+        total = figures.get((r, next((c for rr, c in figures if rr == r and _is_total(c)),
+                                     "")))
+        parts = [v.value or 0 for (rr, c), v in figures.items() if rr == r and not _is_total(c)]
+        by_type.append(total.value or 0 if total is not None else sum(parts))
+    columns = [v.value or 0 for (r, c), v in figures.items() if _is_total(r)]
+    if not by_type and not columns:
+        return None
+    value = sum(by_type) if by_type else sum(columns)
+    row = heading + 1 + len(spec.rows)
+    col = len(spec.columns) + 1
+    for n in range(heading + 1, sheet.n_rows):  # the Total row as laid out
+        if _is_total(str(sheet.value(n, 0) or "")):
+            row = n
+            break
+    ctx.issues.append(ctx.where.in_sheet(sheet.name).issue(
+        "total-worked-out", row, col, indicator=spec.indicator, total=f"{value:g}"))
+    first = next(iter(figures.values()))
+    return first.model_copy(update={
+        "breakdown": TOTAL, "value": value, "comment": "worked out by xlperf from the parts",
+        "source": Source(file=first.source.file if first.source else "", sheet=sheet.name,
+                         row=row + 1, cell=a1(row, col))})
 
 
 def _heading_row(sheet: Sheet, spec: MatrixSheet) -> int:
