@@ -37,7 +37,7 @@ def test_all_problems_in_a_return_are_collected_with_their_cells(tmp_path: Path)
     found = _check(tmp_path, forms, actions)
     expected = {
         ("Return", "B3", "required-missing", "error"),
-        ("Return", "B4", "period-unreadable", "warning"),
+        ("Return", "B4", "period-unreadable", "error"),  # no period: cannot be placed
         ("Return", "B6", "date-month-first", "error"),
         ("Actions", "C2", "value-not-allowed", "error"),  # strand 'Pursuit'
         ("Actions", "H2", "value-not-allowed", "error"),  # status 'Going well'
@@ -120,3 +120,9 @@ def test_a_logframe_is_checked_against_its_declaration(tmp_path: Path) -> None:
     found = {(i.cell, i.code) for i in result.issues}
     assert found >= {("C3", "required-missing"), ("B4", "value-not-allowed")}
     assert not any(i.row == 2 for i in result.issues)  # the Goal row is fine
+
+
+def test_an_unreadable_period_on_the_cover_is_an_error(tmp_path: Path) -> None:
+    found = _check(tmp_path, {"agency": "Northshire Police", "period": "Quarter 2",
+                              "submitted_by": "SPOC", "submitted_on": "03/10/2025"}, [])
+    assert ("Return", "B4", "period-unreadable", "error") in found

@@ -211,3 +211,31 @@ def test_partner_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> No
         for name in package.namelist():
             if name.startswith("xl/worksheets/"):
                 assert b"<f>" not in package.read(name), name
+
+
+def test_a_proportion_given_as_a_plain_number_is_read_as_a_percentage(
+        tmp_path: Path, examples: Path) -> None:
+    from typer.testing import CliRunner
+
+    from xlperf.cli import app
+
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    write_template(TEMPLATES["monitoring-return"], folder / "council.xlsx", RULES, Fill(
+        forms={"agency": "Northshire County Council", "period": "Q2 2025/26",
+               "submitted_by": "SPOC", "submitted_on": date(2025, 10, 3)},
+        tables={"Indicators": [{"indicator": "Staff completing modern slavery training",
+                                "value": 35}]}))
+    out = tmp_path / "out.xlsx"
+    result = CliRunner().invoke(app, ["consolidate", str(folder), "-o", str(out),
+                                      "--as-of", "14/10/2025", "--framework",
+                                      str(examples / "indicator_framework.xlsx")])
+    assert result.exit_code == 0, result.output
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(out))
+    summary = book.get_sheet_by_name("Indicator summary").to_python()
+    line = next(r for r in summary if r[0] == "Staff completing modern slavery training")
+    assert line[summary[0].index("Q2 2025/26")] == 35.0  # per cent, not 3,500
+    issues = book.get_sheet_by_name("Issues").to_python()
+    assert any(r[4] == "proportion-as-percent" and r[2] == "C2" for r in issues)

@@ -275,6 +275,7 @@ def run_consolidation(paths: list[Path], output: Path, as_of: date, rules: RagRu
     if planned is not None:
         data.framework, problems, links = planned
         data.issues.extend(problems)
+        data.check_units()
         data.check_results_chain(links, str(framework))
     if chosen is not None:
         data.issues.extend(chosen[1])

@@ -16,7 +16,7 @@ from pathlib import Path
 from xlperf.cells import parse_a1
 from xlperf.check import TOTAL_WORDS, shorten
 from xlperf.extract import Reading
-from xlperf.indicators import IndicatorSpec, Reported
+from xlperf.indicators import IndicatorSpec, Reported, Unit
 from xlperf.issues import Issue, Severity, Where
 from xlperf.logframe import FITS
 from xlperf.model import (
@@ -158,6 +158,23 @@ class Consolidation:
             if measured and " ".join(objective.lower().split()) not in measured:
                 self.issues.append(Where.of(framework_file).issue(
                     "objective-not-measured", objective=objective))
+
+    def check_units(self) -> None:
+        """A figure of a framework proportion given as a plain number above 1 ('35' for
+        35%) is read as a percentage, and said; never summed as 3,500%."""
+        for row in self.indicators:
+            v = row.item
+            assert isinstance(v, IndicatorValue)
+            spec = self.framework.get(v.indicator.strip().lower())
+            if spec is None or spec.unit is not Unit.PROPORTION or v.denominator \
+                    or v.value is None or not 1 < v.value <= 100:
+                continue
+            if v.source is not None and v.source.cell:
+                at = parse_a1(v.source.cell)
+                self.issues.append(Where.of(v.source.file, v.source.sheet).issue(
+                    "proportion-as-percent", *at, indicator=v.indicator,
+                    agency=v.agency or row.agency, value=f"{v.value:g}"))
+            v.value = v.value / 100
 
     def check_logframe(self, logframe: Logframe) -> None:
         """The logframe along the results chain: each indicator it names is in the

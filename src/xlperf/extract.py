@@ -32,7 +32,7 @@ from xlperf.check import (
 )
 from xlperf.grid import Sheet, Workbook
 from xlperf.indicators import Direction, IndicatorSpec, Target, Unit
-from xlperf.issues import Issue, Where
+from xlperf.issues import Issue, Severity, Where
 from xlperf.matrix import read_matrix
 from xlperf.model import Action, MonitoringReturn, Narrative, Partnership
 from xlperf.rag import RagRules
@@ -275,7 +275,11 @@ def _read_form(ctx: Context, book: Workbook, sheet: Sheet, spec: FormSheet
             if f.required:
                 ctx.add("required-missing", raw, 1, field=f.title, cell=f"{sheet.name}!B{r + 1}")
             continue
+        before = len(ctx.issues)
         answers[f.key] = read_field(ctx, raw, f)
+        if f.required and answers[f.key] is None:  # given but unusable: as bad as blank
+            ctx.issues[before:] = [i.model_copy(update={"severity": Severity.ERROR})
+                                   for i in ctx.issues[before:]]
         if f.type is FieldType.PERIOD and cell.value is not None:
             answers["period_text"] = str(cell.value).strip()
     return answers

@@ -113,7 +113,8 @@ _CODES = [
          "The year of the date cannot be placed with confidence.",
          "{field}: {detail}."),
     Code("period-unreadable", "Reporting period cannot be read", W,
-         "The reporting period is not a form xlperf knows.",
+         "The reporting period is not a form xlperf knows (an error on a return's cover "
+         "sheet, where the return cannot be placed in time without it).",
          "{field}: {detail}. Write the period like 'Q1 2025/26'."),
     Code("percent-out-of-range", "Percent outside 0 to 100", E,
          "Percent complete must be between 0% and 100%.",
@@ -189,6 +190,11 @@ _CODES = [
          "the same period; the summaries add the figures together.",
          "'{indicator}' is reported more than once in this return ({cells}); the summaries "
          "add them up. Keep one, or tell them apart with a Breakdown."),
+    Code("proportion-as-percent", "Proportion given as a plain number", W,
+         "The framework says the indicator is a proportion, but the return gives a plain "
+         "number above 1 and no denominator: it is read as a percentage.",
+         "'{indicator}' is a proportion, but {agency} gave {value}: read as {value}%. "
+         "Give a numerator and a denominator, or type it as a percentage (e.g. 35%)."),
     Code("indicator-no-target", "Indicator without a target", W,
          "SMART: an indicator with no target cannot show progress (not measurable).",
          "'{indicator}' has no target. Add a row on the Targets sheet with its ID, a "
