@@ -111,7 +111,7 @@ def test_a_logframe_is_checked_against_its_declaration(tmp_path: Path) -> None:
     path = tmp_path / "logframe.xlsx"
     fill = Fill(tables={"Logframe": [
         {"lf_ref": "1", "level": "Goal", "summary": "Fewer people exploited in Northshire",
-         "achievement": "PI-05"},
+         "achievement": "PI-05", "lf_verification": "Home Office estimates"},
         {"lf_ref": "1.1", "level": "Purpose", "summary": "", "achievement": "PI-01"},
         {"lf_ref": "1.1.1", "level": "Outcome", "summary": "Staff trained"}]})
     write_template(TEMPLATES["logframe"], path, RULES, fill)

@@ -194,6 +194,7 @@ def test_a_filled_dfid_framework_reads_every_block(realdata: Path, tmp_path: Pat
     assert "results framework in 'RESULTS FRAMEWORK': 1 Goal, 1 Purpose, 1 Output; " \
            "4 indicators" in " ".join(result.output.split())
     assert "row-rejected" not in result.output  # 'Source' captions are labels, not rows
+    assert "number-unreadable" not in result.output  # ... even beside a merged indicator
 
 
 def test_xlperf_logframe_template_checks_the_chain(tmp_path: Path) -> None:
@@ -255,7 +256,7 @@ def test_the_example_logframe_along_the_results_chain(examples: Path, tmp_path: 
     assert (nrm["Actual"], nrm["Year to date"], nrm["Target to date"], nrm["% of target"],
             nrm["RAG"]) == (27, 48, 50, 96, "Green")
     assert (nrm["Baseline"], nrm["Target"], nrm["Means of verification"]) == (
-        "40", "100", "NRM statistics; agency case records")
+        40, 100, "NRM statistics; agency case records")
     training = logframe[2]  # a proportion: (420 + 1240) / (1200 + 4100) = 31.3%
     assert (training["Baseline"], training["Target"], training["Actual"]) == ("10%", "50%", 31.3)
 
@@ -265,11 +266,13 @@ def test_a_logframe_naming_an_indicator_the_framework_lacks(examples: Path,
     path = tmp_path / "logframe.xlsx"
     write_template(TEMPLATES["logframe"], path, RULES, Fill(tables={"Logframe": [
         {"lf_ref": "1", "level": "Goal", "summary": "Fewer people exploited",
-         "achievement": "PI-03"},
+         "achievement": "PI-03", "lf_verification": "Case records"},
         {"lf_ref": "1.1", "level": "Purpose", "summary": "Survivors recover",
-         "achievement": "PI-09", "assumptions": "Funding holds"},
+         "achievement": "PI-09", "assumptions": "Funding holds",
+         "lf_verification": "Survey"},
         {"lf_ref": "1.1.1", "level": "Output", "summary": "Referrals made",
-         "achievement": "PI-01", "assumptions": "Staff trained"}]}))
+         "achievement": "PI-01", "assumptions": "Staff trained",
+         "lf_verification": "NRM statistics"}]}))
     _code, out, output = _consolidate(examples, tmp_path, path)
     found = {(r["Cell"], r["Code"]) for r in _sheet_rows(out, "Issues")
              if str(r["Code"]).startswith("logframe")}
@@ -284,7 +287,7 @@ def test_a_real_logframe_with_several_sheets_is_taken_from_its_first(
     logframe = _sheet_rows(out, "Logframe")
     platforms = next(r for r in logframe if str(r["Objective"]).startswith("The strategy"))
     assert (platforms["Target"], platforms["Achieved (as in the logframe)"]) == (
-        "3 (1 platform per country)", "0")
+        "3 (1 platform per country)", 0)
     issues = {r["Code"] for r in _sheet_rows(out, "Issues")}
     assert "logframe-link-broken" in issues  # its indicators are not the partnership's
 
@@ -301,3 +304,26 @@ def test_consolidate_refuses_a_workbook_with_no_logframe(examples: Path, tmp_pat
     assert result.returncode == 2
     assert "holds no logframe xlperf recognises" in " ".join(result.stderr.split())
     assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_misspelt_levels_duplicate_refs_and_placeholder_baselines(tmp_path: Path) -> None:
+    path = tmp_path / "logframe.xlsx"
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "Results"
+    for row in (["Ref", "Level", "Objective", "Indicator", "Baseline", "Target",
+                 "Means of verification"],
+                ["1", "Goal", "Fewer people exploited", "Prevalence estimate", 12, 8, "HO"],
+                ["1.1", "Purpse", "Survivors recover", "Survivors in support", "n/a", 40,
+                 "Case records"],
+                ["1.1", "Output", "Staff trained", "Staff trained", 0, 300, "Registers"]):
+        ws.append(row)
+    book.save(path)
+    reading = _read(path)
+    assert len(reading.logframes) == 1
+    messages = {(i.cell, i.code): i.message for i in reading.issues}
+    assert messages[("C3", "logframe-level-unknown")].startswith(
+        "'Purpse' is not a logframe level (for 'Survivors recover'). Did you mean Purpose?")
+    assert ("C4", "logframe-ref-duplicate") in messages
+    # 'n/a' is no baseline
+    assert messages[("D3", "logframe-indicator-incomplete")].endswith("has no baseline.")

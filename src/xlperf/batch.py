@@ -26,6 +26,8 @@ from xlperf.rag import RagRules
 from xlperf.read import UnreadableFile, is_lock_or_system_file, read_workbook
 from xlperf.schema import INDICATOR_FRAMEWORK, PLANNING_KINDS, TEMPLATES
 
+#: issues about a workbook as a return, meaningless for a logframe
+RETURN_ONLY = frozenset({"agency-missing", "period-missing", "no-data-rows"})
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".htm", ".html", ".xltx"}
 
 
@@ -99,7 +101,7 @@ def read_one(path: Path, rules: RagRules, as_of: date, partnership: Partnership 
                if marker[0] == INDICATOR_FRAMEWORK.kind else "")
         return FileResult(str(path), skipped=True, sha256=book.sha256, issues=[
             where.issue("planning-workbook", name=path.name,
-                        what=f"a {template.title.lower()}", how=how), *problems],
+                        what=_article(template.title.lower()), how=how), *problems],
                           logframes=read_as_logframes)
     if is_xlperf_output(book):
         return skipped_result(Skip(path, "a workbook xlperf wrote (a consolidated partnership "
@@ -109,10 +111,16 @@ def read_one(path: Path, rules: RagRules, as_of: date, partnership: Partnership 
     if logframes:
         found = read_logframe(book, rules, as_of)
         result.logframes = found.logframes
+        if found.logframes:  # a logframe is not a return: no agency or period to ask for
+            reading.issues = [i for i in reading.issues if i.code not in RETURN_ONLY]
         seen = {(i.sheet, i.cell, i.code, i.message) for i in reading.issues}
         result.issues += [i for i in found.issues
                           if (i.sheet, i.cell, i.code, i.message) not in seen]
     return result
+
+
+def _article(noun: str) -> str:
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
 
 
 def skipped_result(skip: Skip) -> FileResult:

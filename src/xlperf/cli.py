@@ -173,11 +173,13 @@ def _print_logframes(logframes: list[Logframe]) -> None:
         pairs = [i for _, i in lf.indicators]
         held = [("a baseline", sum(i.baseline is not None or bool(i.baseline_text)
                                    for i in pairs)),
-                ("a target", sum(i.target is not None or bool(i.target_text or i.milestones)
+                ("a target or milestones", sum(i.target is not None
+                                               or bool(i.target_text or i.milestones)
                                  for i in pairs)),
                 ("an achieved value", sum(i.achieved is not None or bool(i.achieved_text)
                                           for i in pairs))]
-        chain = ", ".join(plural(levels[lv.value], lv.value) for lv in Level
+        chain = ", ".join(plural(levels[lv.value], lv.value, "Activities"
+                                 if lv is Level.ACTIVITY else "") for lv in Level
                           if levels[lv.value]) or "nothing filled in"
         figures = "; ".join(f"{n} with {what}" for what, n in held if n)
         out.print(f"{lf.layout} in '{lf.sheet}': {chain}; {plural(len(pairs), 'indicator')}"

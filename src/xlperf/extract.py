@@ -454,10 +454,12 @@ _LABEL_WORDS = re.compile(r"^(?:sources?|source of data|data sources?|means of v
                           r"\s*:?$", re.IGNORECASE)
 
 
-def _is_label_row(values: Mapping[int, object]) -> bool:
-    """A row holding only labels: a 'Source' caption, and upper-case captions beside it."""
-    texts = [v.strip() for v in values.values() if isinstance(v, str) and v.strip()]
-    filled = [v for v in values.values() if not is_blank(v)]
+def _is_label_row(values: Mapping[int, object], merged: set[int]) -> bool:
+    """A row holding only labels: a 'Source' caption, and upper-case captions beside it
+    (values a merged cell above spreads into the row do not count)."""
+    own = {c: v for c, v in values.items() if c not in merged}
+    texts = [v.strip() for v in own.values() if isinstance(v, str) and v.strip()]
+    filled = [v for v in own.values() if not is_blank(v)]
     return bool(texts) and len(texts) == len(filled) and any(
         _LABEL_WORDS.match(t) for t in texts) and all(
         _LABEL_WORDS.match(t) or t == t.upper() for t in texts)
@@ -476,7 +478,7 @@ def foreign_rows(ctx: Context, book: Workbook, sheet: Sheet, table: FoundTable
         if rec.is_example:
             ctx.issues.append(where.issue("example-row-skipped", rec.row, None))
             continue
-        if _is_label_row(rec.values):
+        if _is_label_row(rec.values, rec.filled):
             continue  # 'Source' under a results-framework block: a label, not a figure
         cells: dict[str, RawCell] = {}
         extra: dict[str, RawCell] = {}

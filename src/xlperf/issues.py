@@ -222,8 +222,11 @@ _CODES = [
     Code("logframe-level-unknown", "Logframe level not recognised", W,
          "A row of the logframe sits under a level label xlperf does not recognise (Goal, "
          "Impact, Purpose, Outcome, Output, Activity and their usual synonyms).",
-         "'{level}' is not a logframe level (for '{objective}'). Use Goal, Purpose, Output "
-         "or Activity."),
+         "'{level}' is not a logframe level (for '{objective}').{hint} Use Goal, Purpose, "
+         "Output or Activity (or Impact, Outcome)."),
+    Code("logframe-ref-duplicate", "Logframe reference used twice", W,
+         "Two rows of the logframe have the same reference, so links to it are ambiguous.",
+         "Ref {ref} is used by more than one row. Give each objective its own reference."),
     Code("logframe-not-measurable", "Objective without an indicator", W,
          "SMART: an objective of the logframe above the activities has no indicator of "
          "achievement, so nobody can tell whether it was reached.",

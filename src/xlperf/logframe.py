@@ -28,12 +28,13 @@ Pure: works on :class:`xlperf.grid.Workbook` only.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from xlperf.cells import a1, is_blank, parse_a1
+from xlperf.cells import a1, is_blank, is_placeholder, parse_a1
 from xlperf.check import Context, RawRow, build_indicators, pull_number, read_field, shorten
 from xlperf.extract import (
     VOCABS,
@@ -86,6 +87,7 @@ _VERIFICATION = re.compile(r"verification|\bsources?\b|\bmov\b|evidence", re.IGN
 _ASSUMPTIONS = re.compile(r"assumption|^(?:key\s+)?risks?\b", re.IGNORECASE)
 _ITEM_SPLIT = re.compile(r"\s*(?:\n|;)\s*")
 _REF = re.compile(r"^\d+(?:\.\d+)*$")
+_REF_TITLE = re.compile(r"^(?:ref\.?|reference|no\.?|number|#|id)$", re.IGNORECASE)
 #: the indicator types that fit each level, for the results-chain check
 FITS = {
     Level.GOAL: frozenset({"impact", "outcome"}),
@@ -176,7 +178,8 @@ def _from_template(ctx: Context, book: Workbook, reading: LogframeReading) -> Lo
         aligned = len(sources) == len(names) and len(names) > 1
         where = _source(book, raw, "achievement")
         logframe.rows.append(LogframeRow(
-            level=parse_level(values.get("level")), level_text=_text(values.get("level")),
+            level=parse_level(values.get("level")),
+            level_text=_text(raw.cells["level"].value if "level" in raw.cells else ""),
             ref=_text(values.get("lf_ref")), summary=_text(values.get("summary")),
             indicators=[LogframeIndicator(name=n, verification=sources[i] if aligned else "",
                                           source=where) for i, n in enumerate(names)],
@@ -312,7 +315,7 @@ def _block_source(sheet: Sheet, block: _Block) -> str:
 
 def _figure(value: CellValue) -> tuple[float | None, str]:
     """A cell of figures: its number, or its text with the clear number pulled out."""
-    if is_blank(value):
+    if is_blank(value) or is_placeholder(value):
         return None, ""
     number, text = parse_number(value).value, _text(value)
     if isinstance(value, str) and not re.fullmatch(r"[-+]?[\d,]*\.?\d+%?", text):
@@ -420,7 +423,7 @@ def _table_rows(ctx: Context, book: Workbook, raws: Sequence[RawRow], level_col:
         figures, _result = build_indicators(ctx, raw, INDICATOR_FIELDS, str(book.path))
         if current is None or (level_text, summary) != (current.level_text, current.summary):
             current = LogframeRow(
-                level=level, level_text=level_text, summary=summary,
+                level=level, level_text=level_text, summary=summary, ref=_ref(raw),
                 assumptions=_titled(raw, _ASSUMPTIONS),
                 source=Source(file=str(book.path), sheet=raw.sheet, row=raw.row + 1,
                               cell=a1(raw.row, summary_col if summary_col is not None
@@ -438,6 +441,15 @@ def _titled(raw: RawRow, pattern: re.Pattern[str]) -> str:
     for title, cell in raw.extra.items():
         if pattern.search(title) and isinstance(cell.value, str):
             return _text(cell.value)
+    return ""
+
+
+def _ref(raw: RawRow) -> str:
+    """The row's reference ('1.2', or 3 typed as a number), from a Ref / No. column."""
+    for title, cell in raw.extra.items():
+        if _REF_TITLE.match(title.strip()) and not is_blank(cell.value):
+            value = cell.value
+            return f"{value:g}" if isinstance(value, float) else _text(value)
     return ""
 
 
@@ -486,12 +498,17 @@ def check_logframe(ctx: Context, logframe: Logframe) -> None:
     if missing:
         ctx.issues.append(here.issue("logframe-level-missing", levels=" or ".join(missing)))
     refs = {r.ref for r in logframe.rows if r.ref}
+    seen: set[str] = set()
+    ours = logframe.layout == "xlperf logframe"
     for row in filled:
         where, cell = _where(ctx, row.source)
         name = shorten(row.summary or row.level_text)
-        if row.level is None:
-            ctx.issues.append(where.issue("logframe-level-unknown", *cell,
-                                          level=row.level_text or "(blank)", objective=name))
+        if row.level is None and not ours:  # the template's dropdown check says it there
+            hint = difflib.get_close_matches(row.level_text.title(), [lv.value for lv in Level]
+                                             + ["Impact", "Outcome"], n=1)
+            ctx.issues.append(where.issue(
+                "logframe-level-unknown", *cell, level=row.level_text or "(blank)",
+                objective=name, hint=f" Did you mean {hint[0]}?" if hint else ""))
         elif row.level is not Level.ACTIVITY and row.summary and not row.indicators:
             ctx.issues.append(where.issue("logframe-not-measurable", *cell,
                                           level=_level_name(row), objective=name))
@@ -499,6 +516,14 @@ def check_logframe(ctx: Context, logframe: Logframe) -> None:
                 and row.level in (Level.PURPOSE, Level.OUTPUT):
             ctx.issues.append(where.issue("logframe-no-assumptions", *cell,
                                           level=_level_name(row), objective=name))
+        if row.ref and row.ref in seen:
+            ctx.issues.append(where.issue("logframe-ref-duplicate", *cell, ref=row.ref))
+        seen.add(row.ref)
+        if ours and row.indicators and not row.verification \
+                and not any(i.verification for i in row.indicators):
+            ctx.issues.append(where.issue("logframe-no-verification", *cell,
+                                          indicator=shorten(", ".join(
+                                              i.name for i in row.indicators))))
         parent = row.ref.rsplit(".", 1)[0] if "." in row.ref else ""
         if parent and _REF.match(row.ref) and parent not in refs:
             ctx.issues.append(where.issue("logframe-ref-orphan", *cell, ref=row.ref,

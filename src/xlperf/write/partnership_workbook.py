@@ -299,7 +299,7 @@ def _as_written(value: float | None, text: str, fallback: float | None, rate: bo
     number = value if value is not None else fallback
     if number is None:
         return None
-    return f"{number * 100:g}%" if rate else f"{number:g}"
+    return f"{number * 100:g}%" if rate else number
 
 
 def _where(source: Any) -> str:
