@@ -130,3 +130,12 @@ def test_outputs_never_replace_files_xlperf_did_not_write(tmp_path: Path) -> Non
     (tmp_path / "~$iefing.docx").write_bytes(b"lock")  # Word's name for a long file's lock
     result = xlperf("report", str(ours), "-o", str(briefing))
     assert result.returncode == 2 and "open in another program" in result.stderr
+
+
+def test_consolidating_an_empty_folder_writes_nothing_and_says_so(tmp_path: Path) -> None:
+    empty = tmp_path / "returns"
+    empty.mkdir()
+    result = xlperf("consolidate", str(empty), "-o", str(tmp_path / "out.xlsx"))
+    assert result.returncode == 2
+    assert "No spreadsheets found" in result.stderr and "nothing written" in result.stderr
+    assert not (tmp_path / "out.xlsx").exists()

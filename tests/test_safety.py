@@ -114,6 +114,8 @@ def test_redact_masks_each_kind() -> None:
     assert redact("Mr John Smith, DOB 01/02/1980, 07700 900123, jo@x.org, SY11 1RB") == (
         "[redacted], [redacted], [redacted], [redacted], [redacted]")
     assert find_personal_data("Q3 2024/25: 14 referrals (+3), Apollo 13, ref GR12345") == []
+    # the words around a phone number keep their spaces
+    assert redact("call John on 07700 900123 please") == "call John on [redacted] please"
 
 
 def _hashes(folder: Path) -> dict[str, str]:

@@ -262,7 +262,11 @@ def run_consolidation(paths: list[Path], output: Path, as_of: date, rules: RagRu
     from xlperf.write.atomic import OutputError, check_output
     from xlperf.write.partnership_workbook import write_partnership_workbook
 
-    files, _ = walk(_paths(paths))
+    files, skipped = walk(_paths(paths))
+    if not files:
+        what = f" ({plural(len(skipped), 'file')} skipped: not spreadsheets)" if skipped else ""
+        raise UsageError(f"No spreadsheets found in {', '.join(str(p) for p in paths)}"
+                         f"{what}: nothing to consolidate, nothing written.")
     try:
         check_output(output, files, force=force)
     except OutputError as exc:

@@ -36,7 +36,7 @@ _KINDS = (
         r"\b(?:d\.?o\.?b\.?|date of birth|born(?: on)?)(?:\s+(?:is|was|of))?\s*[:\-]?\s*"
         r"\d{1,2}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?\d{2,4}", re.IGNORECASE)),
     Kind("a phone number", re.compile(
-        r"(?<![\w/])(?:\+44\s?\(?0?\)?\s?|\b0)(?:\d\s?){9,10}\b")),
+        r"(?<![\w/])(?:\+44\s?\(?0?\)?\s?\d|\b0)(?:\s?\d){9,10}\b")),
     Kind("a postcode", re.compile(
         r"\b(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?)\s?\d[ABD-HJLNP-UW-Z]{2}\b")),
     Kind("a name with a title", re.compile(
