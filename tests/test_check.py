@@ -126,3 +126,18 @@ def test_an_unreadable_period_on_the_cover_is_an_error(tmp_path: Path) -> None:
     found = _check(tmp_path, {"agency": "Northshire Police", "period": "Quarter 2",
                               "submitted_by": "SPOC", "submitted_on": "03/10/2025"}, [])
     assert ("Return", "B4", "period-unreadable", "error") in found
+
+
+def test_status_progress_and_a_complete_rating_must_agree(tmp_path: Path) -> None:
+    found = _check(tmp_path, {"agency": "Northshire Police", "period": "Q2 2025/26",
+                              "submitted_by": "SPOC", "submitted_on": "03/10/2025"}, [
+        {"action": "Audit contracts", "owner": "Team", "due": date(2026, 3, 31),
+         "status": "Not started", "progress": 60},
+        {"action": "Train staff", "owner": "Team", "due": date(2026, 3, 31),
+         "status": "In progress", "progress": 40, "reported_rag": "Complete"},
+        {"action": "Close the hub", "owner": "Team", "due": date(2025, 6, 30),
+         "status": "Cancelled", "progress": 10, "reported_rag": "Complete"}])
+    assert ("Actions", "H2", "status-progress-mismatch", "warning") in found
+    assert ("Actions", "J3", "reported-complete-not-done", "warning") in found
+    assert not any(cell.endswith("4") and code != "rag-not-computable"
+                   for _s, cell, code, _v in found)  # cancelled: nothing to say

@@ -322,6 +322,14 @@ def _check_action(ctx: Context, raw: RawRow, action: Action) -> None:
     if action.computed_rag is None and not action.due_text \
             and action.status is not Status.CANCELLED:
         ctx.add("rag-not-computable", raw, _col(raw, "due"), action=shorten(action.text))
+    if action.status is Status.NOT_STARTED and action.progress:
+        ctx.add("status-progress-mismatch", raw, _col(raw, "status"),
+                status=action.status.value, progress=f"{action.progress:g}")
+    if action.reported_rag is Rag.COMPLETE and not action.is_complete \
+            and action.status is not Status.CANCELLED:
+        ctx.add("reported-complete-not-done", raw, _col(raw, "reported_rag"),
+                status=action.status.value if action.status else "no status",
+                progress=f"{action.progress or 0:g}")
     judged_on = min(ctx.as_of, ctx.judged_on or ctx.as_of)
     if contradicts(action.reported_rag, action, judged_on):
         assert action.due is not None and action.reported_rag is not None

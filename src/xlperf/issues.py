@@ -195,6 +195,14 @@ _CODES = [
          "number above 1 and no denominator: it is read as a percentage.",
          "'{indicator}' is a proportion, but {agency} gave {value}: read as {value}%. "
          "Give a numerator and a denominator, or type it as a percentage (e.g. 35%)."),
+    Code("status-progress-mismatch", "Status and progress disagree", W,
+         "An action marked Not started already has progress recorded.",
+         "Status is {status} but {progress}% is done. Correct the status or the progress."),
+    Code("reported-complete-not-done", "Reported Complete but not done", W,
+         "The reported RAG says Complete, but the status is not Complete and progress is "
+         "under 100%.",
+         "Reported Complete, but the action is {status} and {progress}% done. Update the "
+         "status and progress, or the rating."),
     Code("indicator-no-target", "Indicator without a target", W,
          "SMART: an indicator with no target cannot show progress (not measurable).",
          "'{indicator}' has no target. Add a row on the Targets sheet with its ID, a "
