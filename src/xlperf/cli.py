@@ -263,14 +263,14 @@ def run_consolidation(paths: list[Path], output: Path, as_of: date, rules: RagRu
     from xlperf.write.partnership_workbook import write_partnership_workbook
 
     files, skipped = walk(_paths(paths))
-    if not files:
-        what = f" ({plural(len(skipped), 'file')} skipped: not spreadsheets)" if skipped else ""
-        raise UsageError(f"No spreadsheets found in {', '.join(str(p) for p in paths)}"
-                         f"{what}: nothing to consolidate, nothing written.")
     try:
         check_output(output, files, force=force)
     except OutputError as exc:
         raise UsageError(str(exc)) from exc
+    if not files:
+        what = f" ({plural(len(skipped), 'file')} skipped: not spreadsheets)" if skipped else ""
+        raise UsageError(f"No spreadsheets found in {', '.join(str(p) for p in paths)}"
+                         f"{what}: nothing to consolidate, nothing written.")
     # the framework and the logframe first: a wrong file fails before the long read
     planned = _framework(framework, rules, as_of) if framework is not None else None
     chosen = _logframe(logframe, rules, as_of) if logframe is not None else None
