@@ -227,8 +227,9 @@ def _indicator_summary(book: Any, fmt: Formats, data: Consolidation) -> None:
         scale = 100 if line.unit is Unit.PROPORTION else 1  # rates shown as per cent
         figures = [*[line.actuals.get(p) for p in periods], s.target, s.target_to_date,
                    s.year_to_date]
-        note = "; ".join(n for n in (line.note, "per cent: the sum of numerators over the sum "
-                                     "of denominators" if scale == 100 else "") if n)
+        note = "; ".join(n for n in (line.note, "per cent (the sum of numerators over the sum "
+                                     "of denominators); change in percentage points"
+                                     if scale == 100 else "") if n)
         rows.append([line.indicator, line.agency,
                      *[None if v is None else round(v * scale, 1 if scale == 100 else 4)
                        for v in figures],
