@@ -662,7 +662,7 @@ def test_xlperf_serve_without_the_excel_extra_says_what_to_install(
     assert result.exit_code == 2
     message = " ".join(result.output.split())
     assert "needs uvicorn, which is not installed" in message
-    assert 'python -m pip install "xlperf[excel]"' in message
+    assert 'python -m pip install ".[excel]"' in message
 
 
 # --- xlwings Lite --------------------------------------------------------------------------

@@ -116,7 +116,8 @@ CONTROLS: dict[str, Control] = {
 }
 
 #: what the buttons need, said on every Control sheet
-NEEDS = ("The buttons need, on this PC: Python with xlperf (pip install \"xlperf[excel]\") "
-         "and the xlwings add-in (xlwings addin install), or an xlperf server named below.")
+NEEDS = ("The buttons need, on this PC: Python with xlperf and its excel extra (in the "
+         "xlperf folder: python -m pip install \".[excel]\") and the xlwings add-in "
+         "(xlwings addin install), or an xlperf server named below.")
 #: added where there is an Update RAG button
 RAG_AS_OF = "RAG is worked out as at the date on the Instructions sheet."

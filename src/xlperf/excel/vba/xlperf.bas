@@ -40,7 +40,7 @@ Private Sub RunXlperf(ByVal pythonCode As String, ByVal scriptName As String)
 Failed:
     MsgBox "xlperf could not run: " & Err.Description & vbNewLine & vbNewLine & _
         "The buttons need the xlwings add-in (in a terminal: xlwings addin install) and " & _
-        "Python with xlperf (pip install ""xlperf[excel]""), or an xlperf server named " & _
+        "Python with xlperf and its excel extra, or an xlperf server named " & _
         "on the Control sheet.", vbExclamation, "xlperf"
 End Sub
 
