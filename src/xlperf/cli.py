@@ -592,7 +592,8 @@ def serve(
     """Serve the Excel buttons to workbooks whose Control sheet names this server
     (xlwings Server scripts, called from VBA with RunServerPython).
 
-    Needs the excel extra (in the xlperf folder: python -m pip install ".[excel]") and XLWINGS_LICENSE_KEY:
+    Needs the excel extra (in the xlperf folder: python -m pip install ".[excel]") and
+    XLWINGS_LICENSE_KEY:
     'noncommercial' where the PolyForm Noncommercial licence covers you (charities,
     public bodies), else a paid key. With XLPERF_SERVER_TOKEN set, every request must
     carry it (the xlwings setting AUTH). HTTPS and sign-in: docs/excel.md.

@@ -126,7 +126,9 @@ def _cannot_start(host: str, ssl_certfile: str | None, ssl_keyfile: str | None) 
         import xlwings  # noqa: F401
     except ImportError as exc:
         return (f"the server needs {exc.name or 'fastapi, uvicorn and xlwings'}, which is not "
-                "installed. Install the excel extra: in the xlperf folder, python -m pip install \".[excel]\" (or the wheel: python -m pip install \"xlperf-VERSION-py3-none-any.whl[excel]\")")
+                "installed. Install the excel extra: in the xlperf folder, python -m pip install "
+                "\".[excel]\" (or the wheel: python -m pip install "
+                "\"xlperf-VERSION-py3-none-any.whl[excel]\")")
     if not os.environ.get("XLWINGS_LICENSE_KEY"):
         return ("xlwings Server needs XLWINGS_LICENSE_KEY. Charities, public safety, health "
                 "and government bodies may use 'noncommercial' under the PolyForm "
