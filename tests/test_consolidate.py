@@ -239,3 +239,51 @@ def test_a_proportion_given_as_a_plain_number_is_read_as_a_percentage(
     assert line[summary[0].index("Q2 2025/26")] == 35.0  # per cent, not 3,500
     issues = book.get_sheet_by_name("Issues").to_python()
     assert any(r[4] == "proportion-as-percent" and r[2] == "C2" for r in issues)
+
+
+def test_partnership_figures_from_mixed_returns(tmp_path: Path, examples: Path) -> None:
+    """Hand-worked: Q2 2025/26, the example framework."""
+    from python_calamine import CalamineWorkbook
+    from typer.testing import CliRunner
+
+    from xlperf.cli import app
+
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    returns = {
+        "Northshire County Council": [{"indicator": "Staff completing modern slavery "
+                                       "training", "numerator": 90, "denominator": 300}],
+        "Northshire Health NHS Foundation Trust": [
+            {"indicator": "Staff completing modern slavery training", "value": 45}],
+        "Northshire Police": [{"indicator": "Modern slavery crimes recorded", "value": 14}],
+        "GLAA": [{"indicator": "modern  slavery crimes RECORDED", "value": 1}],
+        "Northshire Fire and Rescue Service": [
+            {"indicator": "NRM referrals made", "breakdown": "Labour exploitation", "value": 2},
+            {"indicator": "NRM referrals made", "breakdown": "Sexual exploitation", "value": 1}],
+        "Haven Pathways": [{"indicator": "NRM referrals made", "value": 5}],
+    }
+    for n, (agency, figures) in enumerate(returns.items()):
+        grid = {("Sexual exploitation", "Female adult"): 5, ("Total", "Total"): 5} \
+            if agency == "Haven Pathways" else {}
+        write_template(TEMPLATES["monitoring-return"], folder / f"r{n}.xlsx", RULES, Fill(
+            forms={"agency": agency, "period": "Q2 2025/26", "submitted_by": "SPOC",
+                   "submitted_on": date(2025, 10, 3)},
+            tables={"Indicators": figures}, grids={"NRM referrals": grid}))
+    out = tmp_path / "out.xlsx"
+    result = CliRunner().invoke(app, ["consolidate", str(folder), "-o", str(out),
+                                      "--as-of", "14/10/2025", "--framework",
+                                      str(examples / "indicator_framework.xlsx")])
+    assert result.exit_code == 0, result.output
+    rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name(
+        "Indicator summary").to_python()
+    head = rows[0]
+    line = {(r[0], r[1]): dict(zip(head, r, strict=True)) for r in rows[1:]}
+    training = line[("Staff completing modern slavery training", "Partnership")]
+    # the NHS gave 45 (read as 45%) with no counts: it cannot be pooled with 90 of 300
+    assert training["Q2 2025/26"] == 30.0
+    assert "left out: Northshire Health NHS Foundation Trust" in training["Note"]
+    # one indicator whatever its case: 14 + 1
+    assert line[("Modern slavery crimes recorded", "Partnership")]["Q2 2025/26"] == 15
+    # Fire's parts (2 + 1) count; Haven's 5, typed on two sheets, counts once
+    nrm = line[("NRM referrals made", "Partnership")]
+    assert nrm["Q2 2025/26"] == 8

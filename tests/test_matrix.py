@@ -160,8 +160,8 @@ def test_the_same_indicator_twice_in_one_return_is_flagged(tmp_path: Path) -> No
     issues = {(i.sheet, i.cell, i.code): i.message for i in reading.issues}
     assert issues[("Indicators", "C2", "indicator-repeated")] == (
         "'NRM referrals made' is reported more than once in this return (Indicators C2, "
-        "NRM referrals G10); the summaries add them up. Keep one, or tell them apart with "
-        "a Breakdown.")
+        "NRM referrals G10); the summaries count equal figures once and add different "
+        "ones. Keep one, or tell them apart with a Breakdown.")
     assert ("Indicators", "C3", "number-from-text") in issues  # 'about 150': read, and said
     assert reading.ret is not None
     assert [f.value for f in reading.ret.indicators if f.indicator.startswith("Frontline")] \

@@ -666,6 +666,35 @@ def check_figures(ctx: Context, figures: Sequence[IndicatorValue]) -> None:
                 "indicator-repeated", row, col, indicator=group[0].indicator, cells=cells))
 
 
+def derive_totals(ctx: Context, figures: Sequence[IndicatorValue]) -> list[IndicatorValue]:
+    """A headline for an indicator given only in parts (Labour 2, Sexual 1, no Total):
+    the parts added up, said as a note, so the agency still counts in the summaries."""
+    groups: dict[tuple[str, ...], list[IndicatorValue]] = {}
+    for f in figures:
+        key = (" ".join(f.indicator.lower().split()), f.context, f.agency.lower(),
+               f.period.lower())
+        groups.setdefault(key, []).append(f)
+    out: list[IndicatorValue] = []
+    for group in groups.values():
+        parts = [f for f in group if f.breakdown.strip() and f.value is not None]
+        headline = any(not f.breakdown.strip() or f.breakdown.strip().lower() in TOTAL_WORDS
+                       for f in group)
+        if headline or not parts or any(
+                f.breakdown.startswith("line ") or is_subtotal(f.breakdown)
+                or f.numerator is not None or f.denominator is not None for f in group):
+            continue
+        total = sum(f.value or 0 for f in parts)
+        first = parts[0]
+        if first.source is not None and first.source.cell:
+            ctx.issues.append(ctx.where.in_sheet(first.source.sheet).issue(
+                "total-worked-out", *parse_a1(first.source.cell), indicator=first.indicator,
+                total=show_number(total)))
+        out.append(first.model_copy(update={
+            "breakdown": "Total", "value": total, "target": None, "baseline": None,
+            "comment": "worked out by xlperf from the parts"}))
+    return out
+
+
 def is_subtotal(breakdown: str) -> bool:
     """'Labour exploitation / Total', 'Total / Male adult': a total of one row or column."""
     parts = [p.strip().lower() for p in breakdown.split("/")]

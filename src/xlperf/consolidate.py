@@ -160,21 +160,24 @@ class Consolidation:
                     "objective-not-measured", objective=objective))
 
     def check_units(self) -> None:
-        """A figure of a framework proportion given as a plain number above 1 ('35' for
-        35%) is read as a percentage, and said; never summed as 3,500%."""
+        """A figure, target or baseline of a framework proportion given as a plain number
+        above 1 ('35' for 35%) is read as a percentage, and said; never 3,500%."""
         for row in self.indicators:
             v = row.item
             assert isinstance(v, IndicatorValue)
-            spec = self.framework.get(v.indicator.strip().lower())
-            if spec is None or spec.unit is not Unit.PROPORTION or v.denominator \
-                    or v.value is None or not 1 < v.value <= 100:
+            spec = self.framework.get(" ".join(v.indicator.lower().split()))
+            if spec is None or spec.unit is not Unit.PROPORTION or v.denominator:
                 continue
-            if v.source is not None and v.source.cell:
-                at = parse_a1(v.source.cell)
-                self.issues.append(Where.of(v.source.file, v.source.sheet).issue(
-                    "proportion-as-percent", *at, indicator=v.indicator,
-                    agency=v.agency or row.agency, value=f"{v.value:g}"))
-            v.value = v.value / 100
+            for what in ("value", "target", "baseline"):
+                x = getattr(v, what)
+                if x is None or not 1 < x <= 100:
+                    continue
+                if v.source is not None and v.source.cell:
+                    self.issues.append(Where.of(v.source.file, v.source.sheet).issue(
+                        "proportion-as-percent", *parse_a1(v.source.cell),
+                        indicator=v.indicator, agency=v.agency or row.agency,
+                        what="a figure" if what == "value" else f"a {what}", value=f"{x:g}"))
+                setattr(v, what, x / 100)
 
     def check_logframe(self, logframe: Logframe) -> None:
         """The logframe along the results chain: each indicator it names is in the
@@ -206,8 +209,15 @@ class Consolidation:
                                                level=level))
 
     def reported_figures(self) -> list[Reported]:
-        """Headline figures (no breakdown, or the Total) with a readable period."""
+        """Headline figures (no breakdown, or the Total) with a readable period.
+
+        Indicator names are matched whatever their case and spacing, under the
+        framework's spelling (else the first seen); one return's equal figures for the
+        same indicator and period (typed on two sheets) count once.
+        """
         out: list[Reported] = []
+        names: dict[str, str] = {}
+        seen: set[tuple[str, str, str, float | None, float | None, float | None]] = set()
         for row in self.indicators:
             v = row.item
             assert isinstance(v, IndicatorValue)
@@ -216,8 +226,17 @@ class Consolidation:
             period = parse_period(v.period or row.period).value
             if period is None or (v.value is None and not v.denominator and not v.reported_rag):
                 continue
-            out.append(Reported(v.indicator.strip(), v.agency or row.agency, period, v.value,
-                                v.numerator, v.denominator, v.target, v.reported_rag))
+            key = " ".join(v.indicator.lower().split())
+            spec = self.framework.get(key)
+            name = names.setdefault(key, spec.name if spec else " ".join(v.indicator.split()))
+            agency = v.agency or row.agency
+            once = (v.source.file if v.source else "", f"{agency}|{key}", period.label,
+                    v.value, v.numerator, v.denominator)
+            if once in seen:
+                continue  # the same figure typed twice in one return (flagged when read)
+            seen.add(once)
+            out.append(Reported(name, agency, period, v.value, v.numerator, v.denominator,
+                                v.target, v.reported_rag))
         return out
 
     def severity_counts(self) -> dict[str, int]:

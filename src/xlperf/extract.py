@@ -28,6 +28,7 @@ from xlperf.check import (
     check_duplicate_refs,
     check_figures,
     check_smart,
+    derive_totals,
     read_field,
 )
 from xlperf.grid import Sheet, Workbook
@@ -129,6 +130,8 @@ def read_return(book: Workbook, rules: RagRules, as_of: date,
     if reading.ret is not None:
         check_breakdown_totals(ctx, reading.ret.indicators)
         check_figures(ctx, reading.ret.indicators)
+        if ctx.strict:  # xlperf's templates: a Breakdown column means parts of a whole
+            reading.ret.indicators += derive_totals(ctx, reading.ret.indicators)
         _check_return(ctx, reading.ret, book, partnership)
     reading.issues = ctx.issues
     return reading

@@ -97,6 +97,8 @@ class Summary:
     change_from_last: float | None = None
     rag: Rag | None = None
     agencies: list[str] = field(default_factory=list)
+    #: agencies whose figure could not be combined (a rate given without its counts)
+    left_out: list[str] = field(default_factory=list)
     may_double_count: bool = False
 
 
@@ -132,16 +134,28 @@ def fy_start(d: date) -> date:
 
 def combine(figures: Sequence[Figure], unit: Unit) -> float | None:
     """Figures of one period (several agencies): a sum, or sum of numerators over sum of
-    denominators for a proportion."""
+    denominators for a proportion (see :func:`counted` for whose figures count)."""
+    used = counted(figures, unit)
     if unit is Unit.PROPORTION:
-        pairs = [(f.numerator, f.denominator) for f in figures
-                 if f.numerator is not None and f.denominator]
+        pairs = [(f.numerator or 0, f.denominator or 0) for f in used if f.denominator]
         if pairs:
             return sum(n for n, _ in pairs) / sum(d for _, d in pairs)
-        values = [f.value for f in figures if f.value is not None]
-        return values[0] if len(values) == 1 else None  # a lone rate; rates never averaged
-    values = [f.value for f in figures if f.value is not None]
+        return used[0].value if len(used) == 1 else None  # a lone rate; never averaged
+    values = [f.value for f in used if f.value is not None]
     return sum(values) if values else None
+
+
+def counted(figures: Sequence[Figure], unit: Unit) -> list[Figure]:
+    """The figures a combined value is made of. For a proportion: those with a numerator
+    and a denominator (a rate given alone cannot be pooled, so it is left out, and said),
+    or a lone rate when it is the only figure."""
+    if unit is not Unit.PROPORTION:
+        return [f for f in figures if f.value is not None]
+    pairs = [f for f in figures if f.numerator is not None and f.denominator]
+    if pairs:
+        return pairs
+    rates = [f for f in figures if f.value is not None]
+    return rates if len(rates) == 1 else []
 
 
 def summarise(spec: IndicatorSpec, figures: Iterable[Figure], period: DateValue,
@@ -149,7 +163,9 @@ def summarise(spec: IndicatorSpec, figures: Iterable[Figure], period: DateValue,
     """The summary of one indicator for one period, for one agency or (``agency`` "") all."""
     own = [f for f in figures if not agency or f.agency == agency]
     now = [f for f in own if f.period == period]
-    out = Summary(spec.name, period, agency, agencies=sorted({f.agency for f in now}))
+    used = counted(now, spec.unit)
+    out = Summary(spec.name, period, agency, agencies=sorted({f.agency for f in used}),
+                  left_out=sorted({f.agency for f in now} - {f.agency for f in used}))
     out.actual = combine(now, spec.unit)
     out.may_double_count = spec.unit in ADDITIVE and len(out.agencies) > 1
     out.target = target_between(spec, period.start, period.end)
@@ -271,8 +287,11 @@ def summary_lines(reported: Sequence[Reported], bands: RagBands | None = None,
             latest = summarise(spec, own, periods[-1], who, bands)
             actuals = {p.label: combine([f for f in own if f.period == p], unit)
                        for p in periods}
-            note = ("may count the same people more than once across agencies"
-                    if latest.may_double_count else "")
+            note = "; ".join(n for n in (
+                "may count the same people more than once across agencies"
+                if latest.may_double_count else "",
+                f"left out: {', '.join(latest.left_out)} (a rate without its numerator and "
+                "denominator cannot be pooled)" if latest.left_out else "") if n)
             lines.append(Line(name, agency, actuals, latest, note, unit))
     return lines
 

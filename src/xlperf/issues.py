@@ -171,10 +171,11 @@ _CODES = [
          "{indicator}: Total {total} but the breakdown adds up to {sum} ({parts}). Correct "
          "the total or the parts."),
     Code("total-worked-out", "Total worked out from the parts", N,
-         "A table with totals (the NRM referral table) left its grand Total blank; xlperf "
-         "added up the parts so the figures still count, and says so.",
-         "{indicator}: no grand Total given, so xlperf added up the parts: {total}. Type "
-         "the Total if it differs (some referrals may have no breakdown)."),
+         "An indicator given only in parts (a breakdown without its Total, or the NRM "
+         "referral table with its grand Total blank): xlperf added up the parts so the "
+         "figures still count in the summaries, and says so.",
+         "{indicator}: no Total given, so xlperf added up the parts: {total}. Give the "
+         "Total if it differs (some may have no breakdown)."),
     Code("figure-implausible", "Figure that cannot be right", W,
          "A figure outside what the indicator allows: a negative or fractional count, a "
          "numerator larger than its denominator, a denominator of zero.",
@@ -187,13 +188,15 @@ _CODES = [
          "back."),
     Code("indicator-repeated", "Indicator reported twice", W,
          "The same indicator (and breakdown) appears more than once in one return, for "
-         "the same period; the summaries add the figures together.",
+         "the same period; the summaries count equal figures once and add different ones.",
          "'{indicator}' is reported more than once in this return ({cells}); the summaries "
-         "add them up. Keep one, or tell them apart with a Breakdown."),
+         "count equal figures once and add different ones. Keep one, or tell them apart "
+         "with a Breakdown."),
     Code("proportion-as-percent", "Proportion given as a plain number", W,
          "The framework says the indicator is a proportion, but the return gives a plain "
          "number above 1 and no denominator: it is read as a percentage.",
-         "'{indicator}' is a proportion, but {agency} gave {value}: read as {value}%. "
+         "'{indicator}' is a proportion, but {agency} gave {what} of {value}: read as "
+         "{value}%. "
          "Give a numerator and a denominator, or type it as a percentage (e.g. 35%)."),
     Code("status-progress-mismatch", "Status and progress disagree", W,
          "An action marked Not started already has progress recorded.",
