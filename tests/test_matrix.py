@@ -168,3 +168,13 @@ def test_the_same_indicator_twice_in_one_return_is_flagged(tmp_path: Path) -> No
         == [150]
     assert issues[("Indicators", "D4", "figure-implausible")].startswith(
         "Staff completing training: 130 of 100 cannot be right (the numerator is larger")
+
+
+def test_totals_by_type_and_by_sex_and_age_must_agree(tmp_path: Path) -> None:
+    # no grand total; the type totals add to 6 + 4 = 10, the sex and age totals to 8
+    path = _return(tmp_path, {(LAB, T): 6, (SEX, T): 4, (T, MA): 5, (T, FA): 3})
+    figures, issues, messages = _read(path)
+    assert figures["Total"] == 10  # the types' totals, said as worked out
+    assert ("NRM referrals", "G3", "breakdown-total-mismatch") in issues
+    assert messages["G3"].startswith("NRM referrals made, the totals by exploitation type: "
+                                     "Total 10 but the breakdown adds up to 8 (5 + 3)")

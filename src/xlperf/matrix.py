@@ -95,10 +95,13 @@ def _grand_total(ctx: Context, sheet: Sheet, spec: MatrixSheet,
                                      "")))
         parts = [v.value or 0 for (rr, c), v in figures.items() if rr == r and not _is_total(c)]
         by_type.append(total.value or 0 if total is not None else sum(parts))
-    columns = [v.value or 0 for (r, c), v in figures.items() if _is_total(r)]
+    columns = [v for (r, c), v in figures.items() if _is_total(r)]
     if not by_type and not columns:
         return None
-    value = sum(by_type) if by_type else sum(columns)
+    value = sum(by_type) if by_type else sum(v.value or 0 for v in columns)
+    if by_type and columns:  # the totals by type and by sex and age must agree
+        check_total(ctx, f"{spec.indicator}, the totals by exploitation type",
+                    first_of(figures, value, sheet, heading, spec), columns)
     row = heading + 1 + len(spec.rows)
     col = len(spec.columns) + 1
     for n in range(heading + 1, sheet.n_rows):  # the Total row as laid out
@@ -142,6 +145,16 @@ def _check_totals(ctx: Context, spec: MatrixSheet,
     parts = list(inner.values()) or row_totals
     if grand is not None and parts:
         check_total(ctx, spec.indicator, grand, parts)
+
+
+def first_of(figures: dict[tuple[str, str], IndicatorValue], value: float, sheet: Sheet,
+             heading: int, spec: MatrixSheet) -> IndicatorValue:
+    """A stand-in total (the sum by type), placed at the Total column's heading cell."""
+    first = next(iter(figures.values()))
+    col = len(spec.columns) + 1
+    return first.model_copy(update={"value": value, "source": Source(
+        file=first.source.file if first.source else "", sheet=sheet.name, row=heading + 1,
+        cell=a1(heading, col))})
 
 
 def _is_total(label: str) -> bool:

@@ -300,7 +300,9 @@ def _as_written(value: float | None, text: str, fallback: float | None, rate: bo
     number = value if value is not None else fallback
     if number is None:
         return None
-    return f"{number * 100:g}%" if rate else number
+    if rate:  # a fraction (0.35), or a percentage already written as one (35, from '35%')
+        return f"{number * 100 if number <= 1 else number:g}%"
+    return number
 
 
 def _where(source: Any) -> str:
