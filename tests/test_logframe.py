@@ -327,3 +327,21 @@ def test_misspelt_levels_duplicate_refs_and_placeholder_baselines(tmp_path: Path
     assert ("C4", "logframe-ref-duplicate") in messages
     # 'n/a' is no baseline
     assert messages[("D3", "logframe-indicator-incomplete")].endswith("has no baseline.")
+
+
+def test_checking_a_logframe_table_asks_nothing_of_it_as_a_return(tmp_path: Path) -> None:
+    path = tmp_path / "plain.xlsx"
+    book = openpyxl.Workbook()
+    ws = book.active
+    for row in (["Level", "Objective", "Indicator", "Baseline", "Target"],
+                ["Goal", "Fewer people exploited", "Prevalence estimate", 12, "8 by 2028"],
+                ["Purpose", "Survivors recover", "Survivors in support", "about 30", 40],
+                ["Output", "Staff trained", None, None, None],
+                ["Activities", "Run training", None, None, None]):
+        ws.append(row)
+    book.save(path)
+    result = CliRunner().invoke(app, ["check", str(path)])
+    assert result.exit_code == 0, result.output  # warnings only: no rejected rows
+    text = " ".join(result.output.split())
+    assert "row-rejected" not in text and "agency-missing" not in text
+    assert "logframe-not-measurable" in text  # the Output has no indicator

@@ -26,8 +26,6 @@ from xlperf.rag import RagRules
 from xlperf.read import UnreadableFile, is_lock_or_system_file, read_workbook
 from xlperf.schema import INDICATOR_FRAMEWORK, PLANNING_KINDS, TEMPLATES
 
-#: issues about a workbook as a return, meaningless for a logframe
-RETURN_ONLY = frozenset({"agency-missing", "period-missing", "no-data-rows"})
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".htm", ".html", ".xltx"}
 
 
@@ -111,8 +109,8 @@ def read_one(path: Path, rules: RagRules, as_of: date, partnership: Partnership 
     if logframes:
         found = read_logframe(book, rules, as_of)
         result.logframes = found.logframes
-        if found.logframes:  # a logframe is not a return: no agency or period to ask for
-            reading.issues = [i for i in reading.issues if i.code not in RETURN_ONLY]
+        if found.logframes:  # read as a logframe, its issues are the logframe's own
+            reading.issues = [i for i in reading.issues if i.code.startswith("file-")]
         seen = {(i.sheet, i.cell, i.code, i.message) for i in reading.issues}
         result.issues += [i for i in found.issues
                           if (i.sheet, i.cell, i.code, i.message) not in seen]

@@ -351,7 +351,16 @@ def _from_tables(ctx: Context, book: Workbook, sheet: Sheet, reading: LogframeRe
                      f"({len(logframe.rows) - before} objectives)")
     if len({r.level for r in logframe.rows if r.level is not None}) < 2:
         return None  # one level or none: an indicator table, not a logframe
-    ctx.issues += probe.issues
+    # an objective row without an indicator is part of a logframe, not a rejected row;
+    # a figure written as prose ('Ethiopia 20 PBs') is kept as written: one note, not many
+    prose = [i for i in probe.issues if i.code == "number-unreadable"]
+    ctx.issues += [i for i in probe.issues if i.code not in ("row-rejected",
+                                                             "number-unreadable")]
+    if prose:
+        cells = ", ".join(i.cell for i in prose[:5]) + (", ..." if len(prose) > 5 else "")
+        ctx.issues.append(ctx.where.in_sheet(sheet.name).issue("file-note", note=(
+            f"{len(prose)} baselines, targets or achieved values in '{sheet.name}' are "
+            f"words, not numbers ({cells}): kept as written, with no number to add up.")))
     reading.found += found
     logframe.has_verification, logframe.has_assumptions = has_mov, has_assumptions
     return logframe
