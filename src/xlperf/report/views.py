@@ -150,7 +150,8 @@ def _key(text: str) -> str:
 
 
 def _figure_key(f: Figure) -> tuple[str, str, str]:
-    return _key(f.agency), _key(f.indicator), _key(f.breakdown)
+    """A figure's series: a headline figure and a breakdown's Total are one series."""
+    return _key(f.agency), _key(f.indicator), "" if f.is_headline else _key(f.breakdown)
 
 
 @dataclass(frozen=True)
@@ -301,7 +302,7 @@ def year_table(d: ReportData) -> list[YearRow]:
         first, last = figures[0], figures[-1]
         files = list(dict.fromkeys(f.source.file for f in figures if f.source.file))
         rows.append(YearRow(
-            first.indicator, first.breakdown, first.agency,
+            first.indicator, "" if first.is_headline else first.breakdown, first.agency,
             {f.period: f.shown for f in figures},
             {f.period: n for f in figures if (n := f.number) is not None},
             last.target_shown, "; ".join(files)))
