@@ -390,3 +390,36 @@ def test_the_report_core_imports_without_document_libraries() -> None:
             "print('ok')\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0 and "ok" in result.stdout, result.stderr
+
+
+def test_the_annual_report_counts_actions_completed_in_an_earlier_quarter(
+        tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from xlperf.cli import app
+    from xlperf.rag import load_rules
+    from xlperf.schema import TEMPLATES
+    from xlperf.write.templates import Fill, write_template
+
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    for name, agency, period, action in (
+            ("a.xlsx", "Northshire Police", "Q2 2025/26",
+             {"ref": "1.1", "action": "Run days of action", "owner": "Police",
+              "due": date(2026, 3, 31), "status": "In progress", "progress": 50}),
+            ("b.xlsx", "Northshire Fire and Rescue Service", "Q1 2025/26",
+             {"ref": "3.2", "action": "Brief every crew on exploitation", "owner": "Fire",
+              "due": date(2025, 6, 30), "status": "Complete", "progress": 100})):
+        write_template(TEMPLATES["monitoring-return"], folder / name, load_rules(), Fill(
+            forms={"agency": agency, "period": period, "submitted_by": "SPOC",
+                   "submitted_on": date(2025, 10, 3)}, tables={"Actions": [action]}))
+    runner = CliRunner()
+    book = tmp_path / "p.xlsx"
+    assert runner.invoke(app, ["consolidate", str(folder), "-o", str(book), "--as-of",
+                               "14/10/2025"]).exit_code == 0
+    out = tmp_path / "annual.md"
+    result = runner.invoke(app, ["report", str(book), "--kind", "annual", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text()
+    assert "Brief every crew on exploitation" in text
+    assert "No action was complete" not in text

@@ -125,7 +125,15 @@ def disagreements(d: ReportData) -> list[ActionLine]:
 
 
 def completed(d: ReportData) -> list[ActionLine]:
-    return [a for a in current_actions(d) if a.is_complete]
+    """Actions complete in the year of the latest period: each action's latest report,
+    so an agency whose latest return is an earlier quarter still counts."""
+    year = fy_of(d.period)
+    order = sort_periods(a.period for a in d.actions)
+    latest: dict[tuple[str, str], ActionLine] = {}
+    for a in sorted(d.actions, key=lambda a: order.index(a.period)):
+        if not a.period or not year or fy_of(a.period) == year:
+            latest[(_key(a.agency), _key(a.ref or a.text))] = a
+    return [a for a in latest.values() if a.is_complete]
 
 
 def due_soon(d: ReportData, days: int = PRIORITY_DAYS) -> list[ActionLine]:
