@@ -345,3 +345,13 @@ def test_checking_a_logframe_table_asks_nothing_of_it_as_a_return(tmp_path: Path
     text = " ".join(result.output.split())
     assert "row-rejected" not in text and "agency-missing" not in text
     assert "logframe-not-measurable" in text  # the Output has no indicator
+
+
+def test_check_with_the_framework_follows_the_logframes_links(examples: Path) -> None:
+    result = CliRunner().invoke(app, ["check", str(examples / "logframe.xlsx"), "--json",
+                                      "--framework", str(examples / "indicator_framework.xlsx")])
+    import json
+
+    found = {(i["cell"], i["code"]) for i in json.loads(result.output)}
+    assert ("D2", "logframe-level-mismatch") in found  # the example's deliberate slip
+    assert not any(code == "logframe-link-broken" for _, code in found)

@@ -122,6 +122,10 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="Print issues as a JSON list.")] = False,
     rules: Rules = None,
     password: Password = None,
+    framework: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--framework", help="The partnership's indicator framework: a logframe's "
+                            "indicators are checked against it (in the framework, at a "
+                            "level they fit, the same target).")] = None,
 ) -> None:
     """Check workbooks and list every problem with its file, sheet and cell.
 
@@ -129,8 +133,14 @@ def check(
 
     Exit code 0: no errors; 1: errors found; 2: a file could not be read at all.
     """
+    from xlperf.logframe import check_chain
+
     rule_set, day = _rules(rules), _as_of(as_of)
+    specs = _framework(framework, rule_set, day)[0] if framework is not None else None
     results = _read_all(paths, rule_set, day, None, 1, password, logframes=True)
+    for result in results:
+        for lf in result.logframes if specs is not None else []:
+            result.issues += check_chain(lf, specs)
     issues = [i for r in results for i in r.all_issues]
     if as_json:
         print(json.dumps([i.as_dict() for i in issues], indent=2, ensure_ascii=False))

@@ -14,11 +14,11 @@ from enum import StrEnum
 from pathlib import Path
 
 from xlperf.cells import parse_a1
-from xlperf.check import TOTAL_WORDS, shorten
+from xlperf.check import TOTAL_WORDS
 from xlperf.extract import Reading
 from xlperf.indicators import IndicatorSpec, Reported, Unit
 from xlperf.issues import Issue, Severity, Where
-from xlperf.logframe import FITS
+from xlperf.logframe import check_chain
 from xlperf.model import (
     Action,
     FinanceLine,
@@ -180,33 +180,12 @@ class Consolidation:
                 setattr(v, what, x / 100)
 
     def check_logframe(self, logframe: Logframe) -> None:
-        """The logframe along the results chain: each indicator it names is in the
-        framework (by ID or name), fits the level it measures, and is reported."""
+        """The logframe along the results chain (:func:`xlperf.logframe.check_chain`),
+        with the indicators the returns report."""
         self.logframe = logframe
-        reported = {r.indicator.strip().lower() for r in self.reported_figures()}
-        for row, indicator in logframe.indicators:
-            source = indicator.source or row.source
-            where = Where.of(logframe.file, source.sheet if source else logframe.sheet)
-            at = parse_a1(source.cell) if source and source.cell else (None, None)
-            spec = self.framework.get(indicator.name.strip().lower())
-            objective = shorten(row.summary or row.level_text)
-            level = row.level.value if row.level else row.level_text
-            if self.framework and spec is None:
-                self.issues.append(where.issue("logframe-link-broken", *at, level=level,
-                                               objective=objective, indicator=indicator.name))
-                continue
-            if spec is not None and spec.kind and row.level is not None \
-                    and spec.kind not in FITS[row.level]:
-                self.issues.append(where.issue(
-                    "logframe-level-mismatch", *at, indicator=f"{indicator.name} "
-                    f"({spec.name})" if spec.name != indicator.name else indicator.name,
-                    type=spec.kind, level=level, objective=objective,
-                    fits=" or ".join(sorted(FITS[row.level]))))
-            name = (spec.name if spec else indicator.name).strip().lower()
-            if self.submissions and name not in reported:
-                self.issues.append(where.issue("logframe-not-reported", *at,
-                                               indicator=spec.name if spec else indicator.name,
-                                               level=level))
+        reported = {" ".join(r.indicator.lower().split()) for r in self.reported_figures()}
+        self.issues += check_chain(logframe, self.framework,
+                                   reported if self.submissions else None)
 
     def reported_figures(self) -> list[Reported]:
         """Headline figures (no breakdown, or the Total) with a readable period.

@@ -272,6 +272,11 @@ _CODES = [
          "(an output count used for the Goal, an impact measure for an Activity).",
          "'{indicator}' is an {type} indicator but measures the {level} '{objective}'. Use "
          "{fits} indicators at that level, or move it."),
+    Code("logframe-target-differs", "Logframe and framework targets differ", W,
+         "The logframe gives an indicator a target that is none of the indicator "
+         "framework's targets for it; the summaries use the framework's.",
+         "'{indicator}' has target {target} in the logframe but {framework} in the "
+         "indicator framework. Make them agree (the summaries use the framework's)."),
     Code("logframe-not-reported", "Logframe indicator with no figures", N,
          "Results chain: an indicator of the logframe that no return reports a figure for.",
          "No return reports a figure for '{indicator}' ({level})."),

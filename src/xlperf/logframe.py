@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -45,6 +45,7 @@ from xlperf.extract import (
     template_rows,
 )
 from xlperf.grid import CellValue, Sheet, Workbook
+from xlperf.indicators import IndicatorSpec
 from xlperf.issues import Issue, Where
 from xlperf.model import (
     IndicatorValue,
@@ -67,8 +68,8 @@ from xlperf.schema import (
 from xlperf.tables import FoundTable, find_tables
 from xlperf.values import parse_number
 
-__all__ = ["LogframeReading", "check_logframe", "check_planning_workbook", "parse_level",
-           "read_logframe"]
+__all__ = ["LogframeReading", "check_chain", "check_logframe", "check_planning_workbook",
+           "parse_level", "read_logframe"]
 
 _LEVEL_WORDS = (
     (re.compile(r"^(?:goal|impacts?\b|overall objective|ultimate outcome|overall goal)"),
@@ -560,6 +561,45 @@ def _check_indicator(ctx: Context, logframe: Logframe, row: LogframeRow,
             indicator.verification or row.verification):
         ctx.issues.append(where.issue("logframe-no-verification", *cell,
                                       indicator=shorten(indicator.name)))
+
+
+def check_chain(logframe: Logframe, framework: Mapping[str, IndicatorSpec],
+                reported: set[str] | None = None) -> list[Issue]:
+    """The logframe along the results chain: each indicator it names is in the framework
+    (by ID or name), fits the level it measures, agrees with the framework's target, and
+    (``reported``: lower-case names the returns report) has figures."""
+    issues: list[Issue] = []
+    for row, indicator in logframe.indicators:
+        source = indicator.source or row.source
+        where = Where.of(logframe.file, source.sheet if source else logframe.sheet)
+        at = parse_a1(source.cell) if source and source.cell else (None, None)
+        spec = framework.get(" ".join(indicator.name.lower().split()))
+        objective = shorten(row.summary or row.level_text)
+        level = row.level.value if row.level else row.level_text
+        if framework and spec is None:
+            issues.append(where.issue("logframe-link-broken", *at, level=level,
+                                      objective=objective, indicator=indicator.name))
+            continue
+        named = indicator.name if spec is None or spec.name == indicator.name \
+            else f"{indicator.name} ({spec.name})"
+        if spec is not None and spec.kind and row.level is not None \
+                and spec.kind not in FITS[row.level]:
+            issues.append(where.issue(
+                "logframe-level-mismatch", *at, indicator=named, type=spec.kind, level=level,
+                objective=objective, fits=" or ".join(sorted(FITS[row.level]))))
+        targets = {t.value for t in spec.targets} if spec is not None else set()
+        if indicator.target is not None and targets and not any(
+                abs(indicator.target - t) < 1e-9 for t in targets):
+            issues.append(where.issue(
+                "logframe-target-differs", *at, indicator=named,
+                target=f"{indicator.target:g}",
+                framework=", ".join(f"{t:g}" for t in sorted(targets))))
+        name = " ".join((spec.name if spec else indicator.name).lower().split())
+        if reported is not None and name not in reported:
+            issues.append(where.issue("logframe-not-reported", *at,
+                                      indicator=spec.name if spec else indicator.name,
+                                      level=level))
+    return issues
 
 
 def _level_name(row: LogframeRow) -> str:
