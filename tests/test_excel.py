@@ -598,6 +598,9 @@ def test_server_app_needs_the_token_and_answers_with_actions(xw: Any) -> None:
     missing = client.post("/xlwings/custom-scripts-call/os_system", json=body,
                           headers={"Authorization": "Bearer a-long-random-token"})
     assert missing.status_code == 404
+    bad = client.post(url, json={"hello": "world"},
+                      headers={"Authorization": "a-long-random-token"})
+    assert bad.status_code == 400 and "not an xlwings workbook" in bad.text
 
 
 def test_server_listens_on_this_pc_unless_a_token_is_set(

@@ -138,9 +138,10 @@ def check(
     rule_set, day = _rules(rules), _as_of(as_of)
     specs = _framework(framework, rule_set, day)[0] if framework is not None else None
     results = _read_all(paths, rule_set, day, None, 1, password, logframes=True)
-    for result in results:
-        for lf in result.logframes if specs is not None else []:
-            result.issues += check_chain(lf, specs)
+    if specs is not None:
+        for result in results:
+            for lf in result.logframes:
+                result.issues += check_chain(lf, specs)
     issues = [i for r in results for i in r.all_issues]
     if as_json:
         print(json.dumps([i.as_dict() for i in issues], indent=2, ensure_ascii=False))

@@ -49,7 +49,11 @@ def create_app(token: str | None = None) -> Any:
             raise HTTPException(status_code=404,
                                 detail=f"No script '{script_name}'; scripts are: "
                                        + ", ".join(scripts.NAMES))
-        book = xw.Book(json=data)
+        try:
+            book = xw.Book(json=data)
+        except Exception as exc:  # a payload that is not a workbook
+            raise HTTPException(status_code=400, detail="The request is not an xlwings "
+                                "workbook payload.") from exc
         await custom_scripts_call(scripts, script_name, typehint_to_value={xw.Book: book})
         return book.json()
 
