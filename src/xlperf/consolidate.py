@@ -30,7 +30,7 @@ from xlperf.model import (
     Strand,
 )
 from xlperf.rag import RagRules
-from xlperf.values import Rag, parse_period
+from xlperf.values import DateValue, Rag, parse_period
 
 
 class FileStatus(StrEnum):
@@ -106,6 +106,7 @@ class Consolidation:
     framework: dict[str, IndicatorSpec] = field(default_factory=dict)
     #: the partnership's logframe (--logframe), with the file it came from
     logframe: Logframe | None = None
+    _shown: dict[str, str] = field(default_factory=dict, repr=False)  # display() cache
 
     @property
     def rows_in(self) -> int:
@@ -135,10 +136,14 @@ class Consolidation:
 
     def display(self, path: str) -> str:
         """A file's name as the user sees it: relative to the folder consolidated."""
-        full = str(Path(path).resolve()) if path else path
-        if self.root and full.startswith(self.root):
-            return full[len(self.root):].lstrip("/\\") or path
-        return path
+        shown = self._shown.get(path)
+        if shown is None:
+            full = str(Path(path).resolve()) if path else path
+            shown = path
+            if self.root and full.startswith(self.root):
+                shown = full[len(self.root):].lstrip("/\\") or path
+            self._shown[path] = shown
+        return shown
 
     def check_results_chain(self, links: Sequence[tuple[str, str, list[str], str, int]],
                             framework_file: str) -> None:
@@ -196,13 +201,17 @@ class Consolidation:
         """
         out: list[Reported] = []
         names: dict[str, str] = {}
+        periods: dict[str, DateValue | None] = {}
         seen: set[tuple[str, str, str, float | None, float | None, float | None]] = set()
         for row in self.indicators:
             v = row.item
             assert isinstance(v, IndicatorValue)
             if v.breakdown.strip() and v.breakdown.strip().lower() not in TOTAL_WORDS:
                 continue
-            period = parse_period(v.period or row.period).value
+            label = v.period or row.period
+            if label not in periods:
+                periods[label] = parse_period(label).value
+            period = periods[label]
             if period is None or (v.value is None and not v.denominator and not v.reported_rag):
                 continue
             key = " ".join(v.indicator.lower().split())

@@ -265,8 +265,11 @@ def summary_lines(reported: Sequence[Reported], bands: RagBands | None = None,
     and the partnership's is their sum (for a proportion, their common rate).
     """
     lines: list[Line] = []
-    for name in sorted({r.indicator for r in reported}):
-        mine = [r for r in reported if r.indicator == name]
+    by_name: dict[str, list[Reported]] = {}
+    for r in reported:
+        by_name.setdefault(r.indicator, []).append(r)
+    for name in sorted(by_name):
+        mine = by_name[name]
         known = (framework or {}).get(name.lower())
         periods = sorted({r.period for r in mine}, key=lambda p: p.end)
         unit = known.unit if known else (
@@ -274,16 +277,21 @@ def summary_lines(reported: Sequence[Reported], bands: RagBands | None = None,
         figures = [Figure(r.agency, r.period, r.value, r.numerator, r.denominator, r.rating)
                    for r in mine]
         agencies = sorted({r.agency for r in mine})
+        rows_of: dict[str, list[Reported]] = {}
+        figures_of: dict[str, list[Figure]] = {}
+        for r, f in zip(mine, figures, strict=True):
+            rows_of.setdefault(r.agency, []).append(r)
+            figures_of.setdefault(r.agency, []).append(f)
         for agency in [*agencies, PARTNERSHIP] if len(agencies) > 1 else agencies:
             who = "" if agency == PARTNERSHIP else agency
-            rows = [r for r in mine if not who or r.agency == who]
+            rows = rows_of[who] if who else mine
             whole = not who or len(agencies) == 1
             targets = known.targets if known and known.targets and whole else \
                 _targets(rows, unit)
             spec = IndicatorSpec(name, unit, known.direction if known else Direction.HIGHER,
                                  targets, known.baseline if known and whole else None,
                                  known.band if known else None)
-            own = [f for f in figures if not who or f.agency == who]
+            own = figures_of[who] if who else figures
             latest = summarise(spec, own, periods[-1], who, bands)
             actuals = {p.label: combine([f for f in own if f.period == p], unit)
                        for p in periods}

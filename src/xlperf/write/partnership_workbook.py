@@ -215,7 +215,7 @@ def _indicator_summary(book: Any, fmt: Formats, data: Consolidation) -> None:
     lines = summary_lines(data.reported_figures(), framework=data.framework)
     periods = sorted({p for line in lines for p in line.actuals},
                      key=lambda label: _period_end(label))
-    columns: list[Column] = [("Indicator", 36, "wrap"), ("Agency", 22, "text")]
+    columns: list[Column] = [("Indicator", 36, "wrap"), ("Agency", 30, "wrap")]
     columns += [(p, 11, "number") for p in periods]
     columns += [("Target (latest period)", 11, "number"), ("Target to date", 11, "number"),
                 ("Year to date", 11, "number"), ("% of target", 10, "number"),
