@@ -317,16 +317,19 @@ def _period_end(label: str) -> str:
 def _indicator_chart(book: Any, sheet: Any, lines: list[Line], periods: list[str],
                      at_col: int, framework: set[str]) -> None:
     """Key indicators over time: the framework's indicators first, then those with the most
-    periods; partnership lines (or single-agency lines); up to four."""
+    periods; partnership lines (or single-agency lines); up to four, all counts (or, with
+    no counts, all rates), so one axis fits them."""
     if len(periods) < 2:
         return
     totals = [(i, ln) for i, ln in enumerate(lines, start=1)
               if ln.agency == PARTNERSHIP or sum(1 for x in lines
                                                  if x.indicator == ln.indicator) == 1]
     key = sorted(totals, key=lambda t: (t[1].indicator.lower() not in framework,
-                                        -sum(v is not None for v in t[1].actuals.values())))[:4]
+                                        -sum(v is not None for v in t[1].actuals.values())))
     if not key:
         return
+    counts = [t for t in key if t[1].unit is not Unit.PROPORTION]
+    key = (counts or key)[:4]  # one kind on one axis: counts, else rates
     chart = book.add_chart({"type": "line"})
     for row, line in key:
         chart.add_series({"name": f"{line.indicator[:40]} ({line.agency})",
