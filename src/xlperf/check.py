@@ -95,6 +95,8 @@ def read_field(ctx: Context, raw: RawRow, spec: Field) -> Any:
         code = "placeholder-in-required" if spec.required and ctx.strict else "placeholder-left"
         ctx.add(code, raw, cell.col, field=label, value=cell.placeholder)
         return None
+    if cell.value is None or cell.value == "":
+        return None  # blank: nothing to read (required fields are checked by the caller)
     parsed = _parse(ctx, spec, cell.value, label)
     if parsed.placeholder:
         code = "placeholder-in-required" if spec.required and ctx.strict else "placeholder-left"

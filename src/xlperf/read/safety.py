@@ -51,15 +51,33 @@ def check_zip(zf: zipfile.ZipFile, path: Path) -> None:
             raise UnreadableFile("zip-bomb", path, why=why)
 
 
-def check_xml_prologs(zf: zipfile.ZipFile, path: Path) -> None:
+#: XML parts up to this size are read whole once and kept for the structure scan
+KEEP_BELOW = 2 * 1024 * 1024
+
+
+def check_xml_prologs(zf: zipfile.ZipFile, path: Path) -> dict[str, bytes]:
     """Raise UnreadableFile('hostile-xml') if any XML part declares a DTD or entities.
 
     Excel never writes a DTD, so any is refused, before calamine (which would fail
-    with an unhelpful message) or our own parser reads the part.
+    with an unhelpful message) or our own parser reads the part. Small parts are read
+    whole (one decompression) and returned by name, so the structure scan need not
+    read them again; large ones are read only up to their root element.
     """
+    kept: dict[str, bytes] = {}
     for entry in zf.infolist():
-        if entry.filename.lower().endswith(_XML_SUFFIXES) and _declares_dtd(zf, entry):
+        if not entry.filename.lower().endswith(_XML_SUFFIXES):
+            continue
+        if entry.file_size <= KEEP_BELOW:
+            try:
+                data = zf.read(entry)
+            except ZIP_ERRORS:
+                continue  # a damaged part: whoever reads it next will say so
+            kept[entry.filename] = data
+            if _DTD.search(data[:_PROLOG_LIMIT].replace(b"\x00", b"")):
+                raise UnreadableFile("hostile-xml", path)
+        elif _declares_dtd(zf, entry):
             raise UnreadableFile("hostile-xml", path)
+    return kept
 
 
 def _declares_dtd(zf: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bool:

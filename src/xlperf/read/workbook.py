@@ -144,9 +144,9 @@ def _read_package(path: Path, stream: io.BytesIO, kind: str) -> Workbook:
     try:
         with zipfile.ZipFile(stream) as zf:
             check_zip(zf, path)
-            check_xml_prologs(zf, path)
+            kept = check_xml_prologs(zf, path)
             if kind in ("xlsx", "xlsm"):
-                structure = read_structure(zf, path)
+                structure = read_structure(zf, path, kept)
     except ZIP_ERRORS as exc:
         raise UnreadableFile("corrupt-workbook", path, what=DESCRIPTIONS[kind]) from exc
     return _workbook(path, kind, stream, structure)

@@ -15,7 +15,7 @@ import io
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -77,10 +77,14 @@ class BookStructure:
     notes: list[str] = field(default_factory=list)
 
 
-def read_structure(zf: zipfile.ZipFile, path: Path) -> BookStructure:
-    """The structure of every worksheet; damaged parts become notes, DTDs are refused."""
+def read_structure(zf: zipfile.ZipFile, path: Path,
+                   kept: Mapping[str, bytes] | None = None) -> BookStructure:
+    """The structure of every worksheet; damaged parts become notes, DTDs are refused.
+
+    ``kept``: parts already read whole (by the safety check), by their name.
+    """
     book = BookStructure()
-    parts = _Parts(zf)
+    parts = _Parts(zf, kept)
     try:
         workbook_part = _workbook_part(parts)
         targets = _relationships(parts, workbook_part)
@@ -259,12 +263,15 @@ def _position(row: int, last_ref: str, offset: int) -> tuple[int, int]:
 class _Parts:
     """Part names looked up the way Excel does: case-insensitive, '/' or '\\'."""
 
-    def __init__(self, zf: zipfile.ZipFile) -> None:
+    def __init__(self, zf: zipfile.ZipFile, kept: Mapping[str, bytes] | None = None) -> None:
         self.zf = zf
         self._names = {_normal(name): name for name in zf.namelist()}
+        self._kept = kept or {}
 
     def open(self, name: str) -> IO[bytes]:
-        return self.zf.open(self._names[_normal(name)])
+        real = self._names[_normal(name)]
+        data = self._kept.get(real)
+        return io.BytesIO(data) if data is not None else self.zf.open(real)
 
     def exists(self, name: str) -> bool:
         return _normal(name) in self._names
