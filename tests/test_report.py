@@ -131,7 +131,8 @@ def test_the_briefing_lists_the_missing_return_and_the_disagreements(report: Rep
 
 def test_figures_carry_their_source_file_cell_and_period(report: ReportData) -> None:
     text = render(report, "briefing", "md")
-    (row,) = rows_of(text, "Modern slavery crimes recorded")
+    (row,) = [r for r in rows_of(text, "Modern slavery crimes recorded")
+              if r[1] == "Northshire Police"]
     assert row[1:6] == ["Northshire Police", "14", "12", "116.7%", "11"]
     assert row[-1] == "police_2025-26_Q2.xlsx, Indicators C2"
     (nhs,) = [r for r in rows_of(text, "Staff completing modern slavery training")
@@ -423,3 +424,33 @@ def test_the_annual_report_counts_actions_completed_in_an_earlier_quarter(
     text = out.read_text()
     assert "Brief every crew on exploitation" in text
     assert "No action was complete" not in text
+
+
+def test_the_briefing_shows_the_partnership_against_its_targets(tmp_path: Path) -> None:
+    """With the framework (as the demo runs): NRM referrals Q1 21 + Q2 27 = 48 against
+    100 a year pro rata to September (50): 96%, Green; staff training pooled for Q2
+    (420 + 1,240) / (1,200 + 4,100) = 31.3% against 50%: 62.6%, Red."""
+    from xlperf.cli import run_consolidation
+    from xlperf.partnership import load_partnership
+    from xlperf.report.readback import read_partnership_workbook
+
+    out = tmp_path / "p.xlsx"
+    data = run_consolidation([EXAMPLES / "returns"], out, AS_OF, load_rules(),
+                             load_partnership(EXAMPLES / "partnership.toml"),
+                             framework=EXAMPLES / "indicator_framework.xlsx")
+    report = from_consolidation(data)
+    lines = {t.name: t for t in report.targets}
+    nrm = lines["NRM referrals made"]
+    assert (nrm.achieved, nrm.target_to_date, nrm.percent, nrm.rag) == (48, 50, 96.0, "Green")
+    training = lines["Staff completing modern slavery training"]
+    assert (training.achieved_shown, training.target_shown, training.percent,
+            training.rag) == ("31.3%", "50%", 62.6, "Red")
+    from xlperf.read import read_workbook
+
+    back = read_partnership_workbook(read_workbook(out),
+                                     load_partnership(EXAMPLES / "partnership.toml"))
+    assert back.targets == report.targets
+    text = render(report, "briefing", "md")
+    (row,) = [r for r in rows_of(text, "Staff completing modern slavery training")
+              if r[1] == "31.3%"]
+    assert row[1:5] == ["31.3%", "50%", "62.6%", "Red"]

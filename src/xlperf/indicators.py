@@ -304,6 +304,19 @@ def summary_lines(reported: Sequence[Reported], bands: RagBands | None = None,
     return lines
 
 
+#: what the Indicator summary's Note says of a rate (read back by the reports)
+RATE_NOTE = ("per cent (the sum of numerators over the sum of denominators); change in "
+             "percentage points")
+
+
+def shown_figure(value: float | None, rate: bool) -> float | None:
+    """A summary figure as the workbook writes it: a rate in per cent to 1 decimal place,
+    a count to 4 (one rounding for the workbook, the reports and the read-back)."""
+    if value is None:
+        return None
+    return round(value * 100, 1) if rate else round(value, 4)
+
+
 def _targets(rows: Sequence[Reported], unit: Unit) -> tuple[Target, ...]:
     by_period: dict[DateValue, list[float]] = {}
     for r in rows:

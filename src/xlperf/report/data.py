@@ -9,10 +9,12 @@ a partnership workbook by :mod:`xlperf.report.readback`, and both give equal val
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from xlperf.consolidate import Consolidation, Row
+from xlperf.indicators import PARTNERSHIP, Line, Unit, shown_figure, summary_lines
 from xlperf.model import Action, IndicatorValue, Source
 from xlperf.values import DateValue
 
@@ -121,7 +123,9 @@ class Figure:
 
     @property
     def name(self) -> str:
-        return f"{self.indicator}: {self.breakdown}" if self.breakdown else self.indicator
+        """The indicator, with its breakdown when it is a part (a Total is the figure)."""
+        return f"{self.indicator}: {self.breakdown}" if not self.is_headline \
+            else self.indicator
 
     @property
     def is_headline(self) -> bool:
@@ -190,6 +194,57 @@ Counts = tuple[tuple[str, tuple[tuple[str, int], ...]], ...]  # (group, ((rag wo
 
 
 @dataclass(frozen=True)
+class TargetLine:
+    """An indicator of the partnership (or of the only agency reporting it) against its
+    target to date, as the workbook's Indicator summary shows it."""
+
+    indicator: str
+    agency: str  # "Partnership", or the one agency
+    achieved: float | None  # year to date; for a rate, the latest period (per cent)
+    target_to_date: float | None
+    percent: float | None
+    rag: str
+    rate: bool
+    note: str
+
+    @property
+    def name(self) -> str:
+        return self.indicator if self.agency == PARTNERSHIP else \
+            f"{self.indicator} ({self.agency})"
+
+    def _shown(self, value: float | None) -> str:
+        return "" if value is None else f"{fmt_number(value)}%" if self.rate \
+            else fmt_number(value)
+
+    @property
+    def achieved_shown(self) -> str:
+        return self._shown(self.achieved)
+
+    @property
+    def target_shown(self) -> str:
+        return self._shown(self.target_to_date)
+
+
+def target_lines(lines: Sequence[Line]) -> tuple[TargetLine, ...]:
+    """The summary lines a board looks at: the partnership's (or a single agency's) with
+    a target to date."""
+    single = {ln.indicator for ln in lines} - {ln.indicator for ln in lines
+                                                if ln.agency == PARTNERSHIP}
+    out = []
+    for ln in lines:
+        s = ln.latest
+        if (ln.agency != PARTNERSHIP and ln.indicator not in single) \
+                or s.target_to_date is None:
+            continue
+        rate = ln.unit is Unit.PROPORTION
+        out.append(TargetLine(ln.indicator, ln.agency,
+                              shown_figure(s.actual if rate else s.year_to_date, rate),
+                              shown_figure(s.target_to_date, rate), s.percent_of_target,
+                              s.rag.value if s.rag else "", rate, ln.note))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
 class ReportData:
     """Everything a report shows. Equal whether built from a consolidation or read back."""
 
@@ -209,6 +264,8 @@ class ReportData:
     #: sub-group RAG counts as a workbook's Summary states them, used when
     #: subgroups_known is False (then they cannot be cut to one agency)
     subgroup_counts: Counts = field(default=())
+    #: the partnership against its targets to date (the Indicator summary)
+    targets: tuple[TargetLine, ...] = ()
 
     @property
     def agencies(self) -> list[str]:
@@ -282,7 +339,9 @@ def from_consolidation(data: Consolidation) -> ReportData:
         returns=tuple(ReturnLine(s.agency, s.period, data.display(s.file), s.status.value)
                       for s in data.submissions if s.used),
         missing=tuple(data.missing), errors=severity["error"], warnings=severity["warning"],
-        subgroups_known=known, subgroup_counts=subgroups)
+        subgroups_known=known, subgroup_counts=subgroups,
+        targets=target_lines(summary_lines(data.reported_figures(),
+                                           framework=data.framework)))
 
 
 class UnknownAgency(ValueError):
@@ -305,5 +364,6 @@ def select(data: ReportData, agency: str | None) -> ReportData:
         figures=tuple(f for f in data.figures if f.agency == name),
         narratives=tuple(n for n in data.narratives if n.agency == name),
         returns=tuple(r for r in data.returns if r.agency == name),
+        targets=tuple(t for t in data.targets if t.agency == name),
         missing=tuple(m for m in data.missing if m[0] == name),
         subgroup_counts=())

@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from xlperf.extract import template_marker
 from xlperf.grid import CellValue, Sheet, Workbook
+from xlperf.indicators import PARTNERSHIP, RATE_NOTE
 from xlperf.model import Partnership, Strand
 from xlperf.report.data import (
     DEFAULT_NAME,
@@ -20,6 +21,7 @@ from xlperf.report.data import (
     Provenance,
     ReportData,
     ReturnLine,
+    TargetLine,
     count_groups,
 )
 from xlperf.values import parse_date
@@ -138,6 +140,34 @@ def _figures(book: Workbook) -> tuple[Figure, ...]:
                           _text(r.get("Source cell")))) for r in rows)
 
 
+def _targets(book: Workbook) -> tuple[TargetLine, ...]:
+    """The Indicator summary's partnership lines (or single-agency lines) with a target to
+    date; none from a workbook written before the sheet existed."""
+    if book.sheet("Indicator summary") is None:
+        return ()
+    rows = records(book, "Indicator summary", ["Indicator", "Agency", "Target to date"])
+    if not rows:
+        return ()
+    titles = list(rows[0])
+    periods = titles[titles.index("Agency") + 1:titles.index("Target (latest period)")] \
+        if "Target (latest period)" in titles else []
+    names = [_text(r.get("Indicator")) for r in rows]
+    out = []
+    for r, name in zip(rows, names, strict=True):
+        agency = _text(r.get("Agency"))
+        target = _number(r.get("Target to date"))
+        if target is None or (agency != PARTNERSHIP and names.count(name) > 1):
+            continue
+        note = _text(r.get("Note"))
+        rate = RATE_NOTE in note
+        note = note.replace(RATE_NOTE, "").strip("; ")
+        latest = [v for p in periods if (v := _number(r.get(p))) is not None]
+        achieved = (latest[-1] if latest else None) if rate else _number(r.get("Year to date"))
+        out.append(TargetLine(name, agency, achieved, target, _number(r.get("% of target")),
+                              _text(r.get("RAG")), rate, note))
+    return tuple(out)
+
+
 def _narratives(book: Workbook) -> tuple[Narrative4P, ...]:
     rows = records(book, "Narrative", ["Agency", "Period", "Progress", "Problems"])
     return tuple(Narrative4P(
@@ -215,4 +245,5 @@ def read_partnership_workbook(book: Workbook, partnership: Partnership | None = 
         period="" if period == "(not stated)" else period, rule=facts.get("RAG rule", ""),
         actions=_actions(book, partnership), figures=_figures(book),
         narratives=_narratives(book), returns=returns, missing=missing, errors=errors,
-        warnings=warnings, subgroups_known=partnership is not None, subgroup_counts=subgroups)
+        warnings=warnings, subgroups_known=partnership is not None, subgroup_counts=subgroups,
+        targets=_targets(book))

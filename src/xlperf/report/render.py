@@ -117,7 +117,7 @@ def context(data: ReportData, kind: str, produced: date | None = None) -> dict[s
         "disagreements": views.disagreements(data), "completed": views.completed(data),
         "due_soon": views.due_soon(data), "priority_days": views.PRIORITY_DAYS,
         "open_actions": views.open_actions(data),
-        "figures": views.latest_figures(data),
+        "figures": views.latest_figures(data), "targets": data.targets,
         "all_figures": views.latest_figures(data, headline_only=False),
         "totals": views.totals(data),
         "narratives": views.narratives_for(data, data.period),

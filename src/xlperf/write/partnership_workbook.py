@@ -16,7 +16,7 @@ import xlsxwriter
 
 from xlperf import __version__
 from xlperf.consolidate import RAG_ORDER, Consolidation, Row
-from xlperf.indicators import PARTNERSHIP, Line, Unit, summary_lines
+from xlperf.indicators import PARTNERSHIP, RATE_NOTE, Line, Unit, shown_figure, summary_lines
 from xlperf.model import Action, FinanceLine, IndicatorValue
 from xlperf.schema import MARKER_SHEET
 from xlperf.values import DateValue, parse_period
@@ -227,12 +227,9 @@ def _indicator_summary(book: Any, fmt: Formats, data: Consolidation) -> None:
         scale = 100 if line.unit is Unit.PROPORTION else 1  # rates shown as per cent
         figures = [*[line.actuals.get(p) for p in periods], s.target, s.target_to_date,
                    s.year_to_date]
-        note = "; ".join(n for n in (line.note, "per cent (the sum of numerators over the sum "
-                                     "of denominators); change in percentage points"
-                                     if scale == 100 else "") if n)
+        note = "; ".join(n for n in (line.note, RATE_NOTE if scale == 100 else "") if n)
         rows.append([line.indicator, line.agency,
-                     *[None if v is None else round(v * scale, 1 if scale == 100 else 4)
-                       for v in figures],
+                     *[shown_figure(v, scale == 100) for v in figures],
                      s.percent_of_target, s.change_from_last if scale == 1 or
                      s.change_from_last is None else round(s.change_from_last * 100, 1),
                      s.rag.value if s.rag else "", note])
