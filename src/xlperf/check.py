@@ -102,6 +102,9 @@ def read_field(ctx: Context, raw: RawRow, spec: Field) -> Any:
         code = "placeholder-in-required" if spec.required and ctx.strict else "placeholder-left"
         ctx.add(code, raw, cell.col, field=label, value=str(cell.value).strip())
         return None
+    if parsed.problem == "number-unreadable" and isinstance(cell.value, str) \
+            and _PERCENT_TEXT.fullmatch(cell.value.strip()):
+        return float(cell.value.strip().rstrip("%").replace(",", "").strip()) / 100  # '35%'
     if parsed.problem == "number-unreadable" and not ctx.strict and isinstance(cell.value, str):
         pulled = pull_number(cell.value)
         if pulled is not None:
@@ -136,6 +139,7 @@ def show_number(x: float) -> str:
     return f"{int(x):,}" if x == int(x) else f"{x:,.10g}"
 
 
+_PERCENT_TEXT = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?\s*%")
 _PLAIN_NUMBER = re.compile(r"[£$€]?\s*[-+]?\(?[\d,]*\.?\d+\)?")
 
 #: fields that name an agency, a role or a thing, where a person's name is expected
@@ -327,8 +331,7 @@ def _check_action(ctx: Context, raw: RawRow, action: Action) -> None:
     if action.status is Status.NOT_STARTED and action.progress:
         ctx.add("status-progress-mismatch", raw, _col(raw, "status"),
                 status=action.status.value, progress=f"{action.progress:g}")
-    if action.reported_rag is Rag.COMPLETE and not action.is_complete \
-            and action.status is not Status.CANCELLED:
+    if action.reported_rag is Rag.COMPLETE and not action.is_complete:
         ctx.add("reported-complete-not-done", raw, _col(raw, "reported_rag"),
                 status=action.status.value if action.status else "no status",
                 progress=f"{action.progress or 0:g}")
@@ -626,7 +629,7 @@ def check_breakdown_totals(ctx: Context, figures: Sequence[IndicatorValue]) -> N
         if f.value is not None and f.source is not None:
             groups.setdefault((f.indicator, f.source.sheet), []).append(f)
     for (name, _sheet), group in groups.items():
-        if any(is_subtotal(f.breakdown) for f in group):
+        if any(is_subtotal(f.breakdown) or " / " in f.breakdown for f in group):
             continue  # a grid with row and column totals checks itself (xlperf.matrix)
         totals = [f for f in group if f.breakdown.strip().lower() in TOTAL_WORDS]
         parts = [f for f in group if f.breakdown.strip() and f not in totals]

@@ -170,8 +170,10 @@ ACTION_FIELDS = (REF, OBJECTIVE, STRAND, ACTION, OWNER, START, DUE, STATUS, PROG
 INDICATOR_FIELDS = (
     Field("indicator", "Indicator", required=True,
           help="The indicator's name as in the partnership's framework.", width=36,
-          aliases=("indicator", "kpi", "measure", "indicator name", "performance indicator",
-                   "output", "metric")),
+          aliases=("indicator", "indicators", "kpi", "kpis", "measure", "indicator name",
+                   "performance indicator", "performance indicators", "output", "metric",
+                   "indicators of achievement", "objectively verifiable indicators",
+                   "objectively verifiable indicators of achievement")),
     Field("breakdown", "Breakdown", help="Optional: e.g. 'Labour exploitation / Male / Adult'.",
           width=28, aliases=("breakdown", "disaggregation", "category")),
     Field("value", "Value", FieldType.NUMBER, help="The figure for this period.", width=10,

@@ -134,6 +134,10 @@ _PERIOD_UNREADABLE = (
 )
 
 
+_GLOSS = re.compile(r"\s*\([^()]*\)\s*$")
+_EARLIEST_PERIOD_YEAR = 1990  # a reporting period before this is a misread number
+
+
 def parse_period(raw: object) -> Parsed[DateValue]:
     """A reporting period: '2025/26 Q1', 'Apr-Jun 2025', 'April 2025', '2025-26'.
 
@@ -141,7 +145,12 @@ def parse_period(raw: object) -> Parsed[DateValue]:
     period typed 'Apr-25' as 01/04/2025. Unreadable text gives
     ``period-unreadable``; impossible or month-first dates keep their date codes.
     """
+    if isinstance(raw, str):  # 'Q1 2025/26 (April to June 2025)': the gloss is not needed
+        raw = _GLOSS.sub("", raw) or raw
     got = parse_date(raw)
+    if got.value is not None and got.value.start.year < _EARLIEST_PERIOD_YEAR:
+        return Parsed(None, "period-unreadable",  # '2' read as an Excel serial: 1900
+                      f"'{_shown(raw)}' {_PERIOD_UNREADABLE}")
     if got.value is not None and got.value.precision == "day":
         return Parsed(DateValue.of_month(got.value.start.year, got.value.start.month))
     if got.problem == "date-unreadable":
