@@ -287,3 +287,36 @@ def test_partnership_figures_from_mixed_returns(tmp_path: Path, examples: Path) 
     # Fire's parts (2 + 1) count; Haven's 5, typed on two sheets, counts once
     nrm = line[("NRM referrals made", "Partnership")]
     assert nrm["Q2 2025/26"] == 8
+
+
+def test_figures_that_break_their_framework_unit_are_flagged(
+        tmp_path: Path, examples: Path) -> None:
+    from python_calamine import CalamineWorkbook
+    from typer.testing import CliRunner
+
+    from xlperf.cli import app
+
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    write_template(TEMPLATES["monitoring-return"], folder / "council.xlsx", RULES, Fill(
+        forms={"agency": "Northshire County Council", "period": "Q2 2025/26",
+               "submitted_by": "SPOC", "submitted_on": date(2025, 10, 3)},
+        tables={"Indicators": [
+            {"indicator": "Staff completing modern slavery training", "value": 150},
+            {"indicator": "NRM referrals made", "value": -3},
+            {"indicator": "Modern slavery crimes recorded", "value": 2.5}]}))
+    out = tmp_path / "out.xlsx"
+    result = CliRunner().invoke(app, ["consolidate", str(folder), "-o", str(out),
+                                      "--as-of", "14/10/2025", "--framework",
+                                      str(examples / "indicator_framework.xlsx")])
+    assert result.exit_code == 0, result.output
+    book = CalamineWorkbook.from_path(str(out))
+    issues = {(r[2], r[4]) for r in book.get_sheet_by_name("Issues").to_python()}
+    assert {("C2", "figure-implausible"), ("C3", "figure-implausible"),
+            ("C4", "figure-implausible")} <= issues
+    summary = book.get_sheet_by_name("Indicator summary").to_python()
+    names = {r[0] for r in summary[1:]}
+    # 150% and -3 are left out (never summed); 2.5 crimes is flagged but kept
+    assert "Staff completing modern slavery training" not in names
+    assert "NRM referrals made" not in names
+    assert "Modern slavery crimes recorded" in names

@@ -178,3 +178,13 @@ def test_totals_by_type_and_by_sex_and_age_must_agree(tmp_path: Path) -> None:
     assert ("NRM referrals", "G3", "breakdown-total-mismatch") in issues
     assert messages["G3"].startswith("NRM referrals made, the totals by exploitation type: "
                                      "Total 10 but the breakdown adds up to 8 (5 + 3)")
+
+
+def test_a_column_inserted_before_the_grid_still_reads(tmp_path: Path) -> None:
+    path = _return(tmp_path, {(LAB, MA): 4, (SEX, FA): 5, (T, T): 9})
+    book = openpyxl.load_workbook(path)
+    book["NRM referrals"].insert_cols(1)
+    book.save(path)
+    figures, issues, _ = _read(path)
+    assert figures["Total"] == 9 and figures["Labour exploitation / Male adult"] == 4
+    assert not [i for i in issues if i[2] == "breakdown-total-mismatch"]

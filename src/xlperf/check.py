@@ -632,9 +632,21 @@ def check_breakdown_totals(ctx: Context, figures: Sequence[IndicatorValue]) -> N
         if any(is_subtotal(f.breakdown) or " / " in f.breakdown for f in group):
             continue  # a grid with row and column totals checks itself (xlperf.matrix)
         totals = [f for f in group if f.breakdown.strip().lower() in TOTAL_WORDS]
-        parts = [f for f in group if f.breakdown.strip() and f not in totals]
+        parts = _once([f for f in group if f.breakdown.strip() and f not in totals])
         if len(totals) == 1 and parts:
             check_total(ctx, name, totals[0], parts)
+
+
+def _once(parts: Sequence[IndicatorValue]) -> list[IndicatorValue]:
+    """Parts typed twice with the same figure count once (as in the summaries)."""
+    seen: set[tuple[str, float | None]] = set()
+    out = []
+    for f in parts:
+        key = (" ".join(f.breakdown.lower().split()), f.value)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
 
 
 def check_figures(ctx: Context, figures: Sequence[IndicatorValue]) -> None:
@@ -681,7 +693,7 @@ def derive_totals(ctx: Context, figures: Sequence[IndicatorValue]) -> list[Indic
         groups.setdefault(key, []).append(f)
     out: list[IndicatorValue] = []
     for group in groups.values():
-        parts = [f for f in group if f.breakdown.strip() and f.value is not None]
+        parts = _once([f for f in group if f.breakdown.strip() and f.value is not None])
         headline = any(not f.breakdown.strip() or f.breakdown.strip().lower() in TOTAL_WORDS
                        for f in group)
         if headline or not parts or any(

@@ -165,24 +165,41 @@ class Consolidation:
                     "objective-not-measured", objective=objective))
 
     def check_units(self) -> None:
-        """A figure, target or baseline of a framework proportion given as a plain number
-        above 1 ('35' for 35%) is read as a percentage, and said; never 3,500%."""
+        """Figures against their framework unit: a proportion given as a plain number
+        above 1 ('35' for 35%) is read as a percentage, and said (never 3,500%); a
+        proportion over 100% or below 0, or a negative count, is flagged and left out; a
+        fractional count is flagged."""
         for row in self.indicators:
             v = row.item
             assert isinstance(v, IndicatorValue)
             spec = self.framework.get(" ".join(v.indicator.lower().split()))
-            if spec is None or spec.unit is not Unit.PROPORTION or v.denominator:
+            if spec is None or v.denominator or v.source is None or not v.source.cell:
                 continue
+            where, at = Where.of(v.source.file, v.source.sheet), parse_a1(v.source.cell)
             for what in ("value", "target", "baseline"):
                 x = getattr(v, what)
-                if x is None or not 1 < x <= 100:
+                if x is None:
                     continue
-                if v.source is not None and v.source.cell:
-                    self.issues.append(Where.of(v.source.file, v.source.sheet).issue(
-                        "proportion-as-percent", *parse_a1(v.source.cell),
-                        indicator=v.indicator, agency=v.agency or row.agency,
+                why = ""
+                if spec.unit is Unit.PROPORTION and 1 < x <= 100:
+                    self.issues.append(where.issue(
+                        "proportion-as-percent", *at, indicator=v.indicator,
+                        agency=v.agency or row.agency,
                         what="a figure" if what == "value" else f"a {what}", value=f"{x:g}"))
-                setattr(v, what, x / 100)
+                    setattr(v, what, x / 100)
+                elif spec.unit is Unit.PROPORTION and (x > 100 or x < 0):
+                    why = "a proportion is between 0% and 100%"
+                elif spec.unit is Unit.COUNT and x < 0:
+                    why = "a count cannot be negative"
+                elif spec.unit is Unit.COUNT and x != int(x):
+                    self.issues.append(where.issue(
+                        "figure-implausible", *at, indicator=v.indicator, value=f"{x:g}",
+                        why="a count is a whole number"))
+                if why:  # a figure that breaks the rules is reported, never used
+                    self.issues.append(where.issue("figure-implausible", *at,
+                                                   indicator=v.indicator, value=f"{x:g}",
+                                                   why=f"{why}; it is left out"))
+                    setattr(v, what, None)
 
     def check_logframe(self, logframe: Logframe) -> None:
         """The logframe along the results chain (:func:`xlperf.logframe.check_chain`),

@@ -34,7 +34,7 @@ from xlperf.check import (
 from xlperf.grid import Sheet, Workbook
 from xlperf.indicators import Direction, IndicatorSpec, Target, Unit
 from xlperf.issues import Issue, Severity, Where
-from xlperf.matrix import read_matrix
+from xlperf.matrix import find_heading, read_matrix
 from xlperf.model import Action, MonitoringReturn, Narrative, Partnership
 from xlperf.rag import RagRules
 from xlperf.schema import (
@@ -189,15 +189,15 @@ def _read_matrix_sheet(ctx: Context, book: Workbook, spec: MatrixSheet, ret: Mon
                                    lambda r, c: _raw_cell(book, sheet, r, c))
     ret.indicators.extend(figures)
     reading.rows.extend(results)
-    reading.tables.append(TableInfo(sheet.name, "indicators", a1(spec.first_row, 0),
+    reading.tables.append(TableInfo(sheet.name, "indicators", a1(*find_heading(sheet, spec)),
                                     len(results)))
 
 
 def _renamed_grid(book: Workbook, spec: MatrixSheet) -> Sheet | None:
-    """A sheet holding the grid under another name: its row heading is in column A."""
+    """A sheet holding the grid under another name, found by its row heading."""
     want = _norm(spec.row_title)
     return next((s for s in book.sheets if s.name != MARKER_SHEET and any(
-        _norm(str(s.value(r, 0) or "")) == want for r in range(min(12, s.n_rows)))), None)
+        _norm(str(v or "")) == want for row in s.rows[:12] for v in row[:12])), None)
 
 
 def _renamed(book: Workbook, template: Template, spec: TableSheet | FormSheet) -> Sheet | None:

@@ -36,13 +36,14 @@ def read_matrix(ctx: Context, file: str, sheet: Sheet, spec: MatrixSheet,
                 cell: Callable[[int, int], RawCell]) -> tuple[list[IndicatorValue],
                                                               list[RowResult]]:
     """Every figure of the grid, with a row result for each row that holds any."""
-    heading = _heading_row(sheet, spec)
+    heading, first = find_heading(sheet, spec)
     columns = {c: " ".join(str(v).split()) for c, v in enumerate(sheet.rows[heading])
-               if c > 0 and isinstance(v, str) and v.strip()} if heading < sheet.n_rows else {}
+               if c > first and isinstance(v, str) and v.strip()} \
+        if heading < sheet.n_rows else {}
     figures: dict[tuple[str, str], IndicatorValue] = {}
     results: list[RowResult] = []
     for r in range(heading + 1, sheet.n_rows):
-        label = sheet.value(r, 0)
+        label = sheet.value(r, first)
         if is_blank(label):
             continue
         row_label = " ".join(str(label).split())
@@ -64,7 +65,7 @@ def read_matrix(ctx: Context, file: str, sheet: Sheet, spec: MatrixSheet,
             results.append(RowResult(sheet.name, r, True))
     _check_counts(ctx, spec, figures)
     _check_totals(ctx, spec, figures)
-    grand = _grand_total(ctx, sheet, spec, figures, heading)
+    grand = _grand_total(ctx, sheet, spec, figures, heading, first)
     return list(figures.values()) + ([grand] if grand is not None else []), results
 
 
@@ -81,7 +82,7 @@ def _check_counts(ctx: Context, spec: MatrixSheet,
 
 
 def _grand_total(ctx: Context, sheet: Sheet, spec: MatrixSheet,
-                 figures: dict[tuple[str, str], IndicatorValue], heading: int
+                 figures: dict[tuple[str, str], IndicatorValue], heading: int, first: int = 0
                  ) -> IndicatorValue | None:
     """The grand total worked out from the parts when the return leaves it blank, so the
     agency's referrals still count: each type's Total (or its figures), else the column
@@ -99,30 +100,34 @@ def _grand_total(ctx: Context, sheet: Sheet, spec: MatrixSheet,
     if not by_type and not columns:
         return None
     value = sum(by_type) if by_type else sum(v.value or 0 for v in columns)
-    if by_type and columns:  # the totals by type and by sex and age must agree
-        check_total(ctx, f"{spec.indicator}, the totals by exploitation type",
-                    first_of(figures, value, sheet, heading, spec), columns)
     row = heading + 1 + len(spec.rows)
-    col = len(spec.columns) + 1
+    col = first + len(spec.columns) + 1
+    typed = any(_is_total(c) and not _is_total(r) for r, c in figures)
+    if typed and columns:  # the totals by type and by sex and age must agree
+        check_total(ctx, f"{spec.indicator}, the totals by exploitation type",
+                    first_of(figures, value, sheet, heading, col), columns)
     for n in range(heading + 1, sheet.n_rows):  # the Total row as laid out
-        if _is_total(str(sheet.value(n, 0) or "")):
+        if _is_total(str(sheet.value(n, first) or "")):
             row = n
             break
     ctx.issues.append(ctx.where.in_sheet(sheet.name).issue(
         "total-worked-out", row, col, indicator=spec.indicator, total=f"{value:g}"))
-    first = next(iter(figures.values()))
-    return first.model_copy(update={
+    model = next(iter(figures.values()))
+    return model.model_copy(update={
         "breakdown": TOTAL, "value": value, "comment": "worked out by xlperf from the parts",
-        "source": Source(file=first.source.file if first.source else "", sheet=sheet.name,
+        "source": Source(file=model.source.file if model.source else "", sheet=sheet.name,
                          row=row + 1, cell=a1(row, col))})
 
 
-def _heading_row(sheet: Sheet, spec: MatrixSheet) -> int:
+def find_heading(sheet: Sheet, spec: MatrixSheet) -> tuple[int, int]:
+    """(row, column) of the grid's row heading ('Exploitation type'), wherever rows or
+    columns were inserted above or before it; the template's place when not found."""
     want = " ".join(spec.row_title.lower().split())
     for r in range(min(_HEADING_SEARCH, sheet.n_rows)):
-        if " ".join(str(sheet.value(r, 0) or "").lower().split()) == want:
-            return r
-    return spec.first_row
+        for c in range(min(_HEADING_SEARCH, len(sheet.rows[r]))):
+            if " ".join(str(sheet.value(r, c) or "").lower().split()) == want:
+                return r, c
+    return spec.first_row, 0
 
 
 def _check_totals(ctx: Context, spec: MatrixSheet,
@@ -148,10 +153,9 @@ def _check_totals(ctx: Context, spec: MatrixSheet,
 
 
 def first_of(figures: dict[tuple[str, str], IndicatorValue], value: float, sheet: Sheet,
-             heading: int, spec: MatrixSheet) -> IndicatorValue:
+             heading: int, col: int) -> IndicatorValue:
     """A stand-in total (the sum by type), placed at the Total column's heading cell."""
     first = next(iter(figures.values()))
-    col = len(spec.columns) + 1
     return first.model_copy(update={"value": value, "source": Source(
         file=first.source.file if first.source else "", sheet=sheet.name, row=heading + 1,
         cell=a1(heading, col))})
