@@ -355,3 +355,25 @@ def test_check_with_the_framework_follows_the_logframes_links(examples: Path) ->
     found = {(i["cell"], i["code"]) for i in json.loads(result.output)}
     assert ("D2", "logframe-level-mismatch") in found  # the example's deliberate slip
     assert not any(code == "logframe-link-broken" for _, code in found)
+
+
+def test_level_ref_objective_columns_in_that_order(tmp_path: Path) -> None:
+    path = tmp_path / "lf.xlsx"
+    book = openpyxl.Workbook()
+    ws = book.active
+    for row in (["Level", "Ref", "Objective", "Indicators", "Baseline", "Target",
+                 "Assumptions"],
+                ["Goal", "1", "Fewer people exploited", "Prevalence estimate", 12, 8, ""],
+                ["Purpose", "1.1", "Survivors recover", "Survivors in support", 20, 40,
+                 "Funding holds"],
+                ["Output", "1.1.1", "Staff trained", "Staff trained", 0, 300, "Release"],
+                ["Output", "1.1.1", "Pathway published", "Pathway live", 0, 1, "Sign-off"]):
+        ws.append(row)
+    book.save(path)
+    reading = _read(path)
+    (lf,) = reading.logframes
+    assert [(r.ref, r.summary) for r in lf.rows] == [
+        ("1", "Fewer people exploited"), ("1.1", "Survivors recover"),
+        ("1.1.1", "Staff trained"), ("1.1.1", "Pathway published")]
+    assert lf.rows[3].assumptions == "Sign-off"
+    assert any(i.code == "logframe-ref-duplicate" for i in reading.issues)

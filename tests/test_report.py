@@ -454,3 +454,28 @@ def test_the_briefing_shows_the_partnership_against_its_targets(tmp_path: Path) 
     (row,) = [r for r in rows_of(text, "Staff completing modern slavery training")
               if r[1] == "31.3%"]
     assert row[1:5] == ["31.3%", "50%", "62.6%", "Red"]
+
+
+def test_reports_count_a_return_as_the_workbook_does() -> None:
+    """Equal figures typed twice in one return count once; different ones add up; a rate
+    given alone (the framework says it is a proportion) is never added."""
+    from xlperf.indicators import IndicatorSpec, Unit
+
+    def fig(agency: str, indicator: str, value: float, cell: str) -> Row:
+        return Row(agency, "Q1 2025/26", IndicatorValue(
+            indicator=indicator, value=value,
+            source=Source(file=f"{agency}.xlsx", sheet="Indicators", cell=cell)))
+
+    spec = IndicatorSpec("Staff trained (share)", Unit.PROPORTION)
+    data = Consolidation(as_of=AS_OF, rules=load_rules(), period="Q1 2025/26",
+                         framework={"staff trained (share)": spec}, indicators=[
+        fig("Police", "Crimes recorded", 14, "C2"), fig("Police", "Crimes recorded", 14, "C3"),
+        fig("Council", "Crimes recorded", 10, "C2"), fig("Council", "Crimes recorded", 4, "C3"),
+        fig("Police", "Staff trained (share)", 0.3, "C4"),
+        fig("Council", "Staff trained (share)", 0.5, "C4")])
+    report = from_consolidation(data)
+    found = {t.indicator: t for t in views.totals(report)}
+    assert found["Crimes recorded"].value == 28  # police 14 once, council 10 + 4
+    assert "Staff trained (share)" not in found  # 0.3 + 0.5 is not a rate
+    year = {(r.agency, r.indicator): r for r in views.year_table(report)}
+    assert year[("Council", "Crimes recorded")].values["Q1 2025/26"] == "14"

@@ -88,6 +88,7 @@ _VERIFICATION = re.compile(r"verification|\bsources?\b|\bmov\b|evidence", re.IGN
 _ASSUMPTIONS = re.compile(r"assumption|^(?:key\s+)?risks?\b", re.IGNORECASE)
 _ITEM_SPLIT = re.compile(r"\s*(?:\n|;)\s*")
 _REF = re.compile(r"^\d+(?:\.\d+)*$")
+_NUMERIC = re.compile(r"^\d+(?:\.0)?$")
 _REF_TITLE = re.compile(r"^(?:ref\.?|reference|no\.?|number|#|id)$", re.IGNORECASE)
 #: the indicator types that fit each level, for the results-chain check
 FITS = {
@@ -378,8 +379,15 @@ def _level_columns(table: FoundTable, raws: Sequence[RawRow]) -> tuple[int | Non
         if values and sum(parse_level(v) is not None for v in values) * 2 > len(values):
             level_col = col
             break
-    summary_col = next((c for c in left if c != level_col and (level_col is None
-                                                                or c > level_col)), None)
+    titles = {c.index: c.title for c in table.columns}
+
+    def is_ref(col: int) -> bool:
+        values = [str(v).strip() for raw in raws if not is_blank(v := _cell(raw, col))]
+        return bool(_REF_TITLE.match(titles.get(col, "").strip())) or (
+            bool(values) and all(_REF.match(v) or _NUMERIC.match(v) for v in values))
+
+    summary_col = next((c for c in left if c != level_col and not is_ref(c) and (
+        level_col is None or c > level_col)), None)
     return level_col, summary_col
 
 
@@ -431,7 +439,8 @@ def _table_rows(ctx: Context, book: Workbook, raws: Sequence[RawRow], level_col:
             level, level_text = found
         summary = _text(_cell(raw, summary_col))
         figures, _result = build_indicators(ctx, raw, INDICATOR_FIELDS, str(book.path))
-        if current is None or (level_text, summary) != (current.level_text, current.summary):
+        if current is None or (level_text, summary, _ref(raw)) != (
+                current.level_text, current.summary, current.ref):
             current = LogframeRow(
                 level=level, level_text=level_text, summary=summary, ref=_ref(raw),
                 assumptions=_titled(raw, _ASSUMPTIONS),

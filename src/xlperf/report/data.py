@@ -266,6 +266,8 @@ class ReportData:
     subgroup_counts: Counts = field(default=())
     #: the partnership against its targets to date (the Indicator summary)
     targets: tuple[TargetLine, ...] = ()
+    #: indicators that are rates (lower case): added up only as counts, never as rates
+    rates: frozenset[str] = frozenset()
 
     @property
     def agencies(self) -> list[str]:
@@ -328,6 +330,7 @@ def from_consolidation(data: Consolidation) -> ReportData:
     subgroups = () if known else count_groups(
         {k: dict(v) for k, v in data.rag_counts("subgroup").items()})
     severity = data.severity_counts()
+    lines = summary_lines(data.reported_figures(), framework=data.framework)
     return ReportData(
         partnership=data.partnership.name if data.partnership else DEFAULT_NAME,
         as_of=data.as_of, period=data.period, rule=data.rules.describe(),
@@ -340,8 +343,9 @@ def from_consolidation(data: Consolidation) -> ReportData:
                       for s in data.submissions if s.used),
         missing=tuple(data.missing), errors=severity["error"], warnings=severity["warning"],
         subgroups_known=known, subgroup_counts=subgroups,
-        targets=target_lines(summary_lines(data.reported_figures(),
-                                           framework=data.framework)))
+        targets=target_lines(lines), rates=frozenset(
+            " ".join(ln.indicator.lower().split()) for ln in lines
+            if ln.unit is Unit.PROPORTION))
 
 
 class UnknownAgency(ValueError):

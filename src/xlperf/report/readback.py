@@ -168,6 +168,15 @@ def _targets(book: Workbook) -> tuple[TargetLine, ...]:
     return tuple(out)
 
 
+def _rates(book: Workbook) -> frozenset[str]:
+    """The indicators the Indicator summary shows as rates (its note says so)."""
+    if book.sheet("Indicator summary") is None:
+        return frozenset()
+    rows = records(book, "Indicator summary", ["Indicator", "Agency"])
+    return frozenset(" ".join(_text(r.get("Indicator")).lower().split()) for r in rows
+                     if RATE_NOTE in _text(r.get("Note")))
+
+
 def _narratives(book: Workbook) -> tuple[Narrative4P, ...]:
     rows = records(book, "Narrative", ["Agency", "Period", "Progress", "Problems"])
     return tuple(Narrative4P(
@@ -246,4 +255,4 @@ def read_partnership_workbook(book: Workbook, partnership: Partnership | None = 
         actions=_actions(book, partnership), figures=_figures(book),
         narratives=_narratives(book), returns=returns, missing=missing, errors=errors,
         warnings=warnings, subgroups_known=partnership is not None, subgroup_counts=subgroups,
-        targets=_targets(book))
+        targets=_targets(book), rates=_rates(book))

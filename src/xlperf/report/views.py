@@ -228,6 +228,24 @@ class Total:
         return show_value(self.value, self.numerator, self.denominator)
 
 
+def merged(figures: Iterable[Figure]) -> list[Figure]:
+    """One return's figures for the same indicator and period as one, as the workbook's
+    summaries count them: equal figures (typed on two sheets) once, different ones
+    added up."""
+    out: dict[tuple[str, ...], Figure] = {}
+    for f in figures:
+        key = (f.source.file, *_figure_key(f), f.period)
+        seen = out.get(key)
+        if seen is None:
+            out[key] = f
+        elif (seen.value, seen.numerator, seen.denominator) != (
+                f.value, f.numerator, f.denominator):
+            out[key] = replace(seen, value=_sum([seen.value, f.value]),
+                               numerator=_sum([seen.numerator, f.numerator]),
+                               denominator=_sum([seen.denominator, f.denominator]))
+    return list(out.values())
+
+
 def _sum(values: list[float | None]) -> float | None:
     return None if any(v is None for v in values) else sum(v for v in values if v is not None)
 
@@ -237,7 +255,7 @@ def totals(d: ReportData, period: str | None = None) -> list[Total]:
     (proportions as the sum of numerators over the sum of denominators)."""
     period = period or d.period
     groups: dict[tuple[str, str], list[Figure]] = {}
-    for f in d.figures:
+    for f in merged(d.figures):
         if f.period == period:  # a headline figure and a breakdown's total are one thing
             part = "" if f.is_headline else _key(f.breakdown)
             groups.setdefault((_key(f.indicator), part), []).append(f)
@@ -248,6 +266,8 @@ def totals(d: ReportData, period: str | None = None) -> list[Total]:
         # a figure that could not be read as a number is left out, and so is its agency:
         # the total names exactly the agencies it adds up
         figures = [f for f in found if f.value is not None or f.denominator]
+        if name in d.rates:  # a rate pools counts; a rate given alone cannot be added
+            figures = [f for f in figures if f.numerator is not None and f.denominator]
         agencies = tuple(sorted({f.agency for f in figures}, key=_key))
         if len(agencies) < 2:
             continue
@@ -302,7 +322,7 @@ def year_table(d: ReportData) -> list[YearRow]:
     """The year's figures: one row per agency, indicator and breakdown, a column per period."""
     _, periods = year_periods(d)
     groups: dict[tuple[str, str, str], list[Figure]] = {}
-    for f in d.figures:
+    for f in merged(d.figures):
         if f.period in periods:
             groups.setdefault(_figure_key(f), []).append(f)
     rows = []
