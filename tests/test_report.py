@@ -479,3 +479,19 @@ def test_reports_count_a_return_as_the_workbook_does() -> None:
     assert "Staff trained (share)" not in found  # 0.3 + 0.5 is not a rate
     year = {(r.agency, r.indicator): r for r in views.year_table(report)}
     assert year[("Council", "Crimes recorded")].values["Q1 2025/26"] == "14"
+
+
+def test_a_report_for_one_agency_by_its_alias(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from xlperf.cli import app
+
+    book, out = tmp_path / "p.xlsx", tmp_path / "police.md"
+    runner = CliRunner()
+    assert runner.invoke(app, ["consolidate", str(EXAMPLES / "returns"), "-o", str(book),
+                               "--as-of", "14/10/2025"]).exit_code in (0, 1)
+    result = runner.invoke(app, ["report", str(book), "--kind", "4ps", "--agency", "NP",
+                                 "--partnership", str(EXAMPLES / "partnership.toml"),
+                                 "-o", str(out)])
+    assert result.exit_code in (0, 1), result.output
+    assert "Northshire Police" in out.read_text()

@@ -505,7 +505,8 @@ def report_cmd(
                                       "Points for action), briefing or annual.")
                     ] = "briefing",
     agency: Annotated[Optional[str], typer.Option(  # noqa: UP045
-        "--agency", help="Only this agency's returns (its name as in the workbook).")] = None,
+        "--agency", help="Only this agency's returns (its name as in the workbook, or an "
+                         "alias from --partnership).")] = None,
     fmt: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--format", help="docx, md or html (default: from the output's name).")] = None,
     templates: Annotated[Optional[Path], typer.Option(  # noqa: UP045
@@ -541,9 +542,12 @@ def report_cmd(
     if templates is not None and not templates.is_dir():
         raise UsageError(f"--templates {templates} is not a folder.")
     day = _as_of(as_of) if as_of else None
+    members = _partnership(partnership)
+    if agency and members is not None:  # an alias ('NP') names its member
+        agency = members.canonical_agency(agency) or agency
     try:
         data, consolidated = load_report_data(_paths([workbook])[0], _rules(rules), day,
-                                              _partnership(partnership), password)
+                                              members, password)
     except (UnreadableFile, WorkbookShapeError, NotAReturn) as exc:
         err.print(f"xlperf: {exc}", highlight=False, markup=False)
         raise typer.Exit(2) from exc
