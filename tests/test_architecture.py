@@ -14,7 +14,8 @@ from xlperf.issues import CATALOGUE, catalogue_markdown
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "xlperf"
 CORE = ["model", "values", "periods", "issues", "cells", "grid", "schema", "rag", "check",
-        "tables", "headers", "extract", "consolidate", "partnership"]
+        "tables", "headers", "extract", "consolidate", "partnership", "figures", "matrix",
+        "logframe", "results_chain", "indicators", "privacy"]
 BLOCKED = ["openpyxl", "python_calamine", "xlsxwriter", "docx", "xlwings", "pandas"]
 
 

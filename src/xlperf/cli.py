@@ -133,7 +133,7 @@ def check(
 
     Exit code 0: no errors; 1: errors found; 2: a file could not be read at all.
     """
-    from xlperf.logframe import check_chain
+    from xlperf.results_chain import check_chain
 
     rule_set, day = _rules(rules), _as_of(as_of)
     specs = _framework(framework, rule_set, day)[0] if framework is not None else None

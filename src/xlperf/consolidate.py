@@ -14,11 +14,10 @@ from enum import StrEnum
 from pathlib import Path
 
 from xlperf.cells import parse_a1
-from xlperf.check import TOTAL_WORDS
 from xlperf.extract import Reading
+from xlperf.figures import TOTAL_WORDS
 from xlperf.indicators import IndicatorSpec, Reported, Unit
 from xlperf.issues import Issue, Severity, Where
-from xlperf.logframe import check_chain
 from xlperf.model import (
     Action,
     FinanceLine,
@@ -30,6 +29,7 @@ from xlperf.model import (
     Strand,
 )
 from xlperf.rag import RagRules
+from xlperf.results_chain import check_chain
 from xlperf.values import DateValue, Rag, parse_period
 
 

@@ -24,13 +24,11 @@ from xlperf.check import (
     build_finance,
     build_indicators,
     build_partner_figures,
-    check_breakdown_totals,
     check_duplicate_refs,
-    check_figures,
     check_smart,
-    derive_totals,
     read_field,
 )
+from xlperf.figures import check_breakdown_totals, check_figures, derive_totals
 from xlperf.grid import Sheet, Workbook
 from xlperf.indicators import Direction, IndicatorSpec, Target, Unit
 from xlperf.issues import Issue, Severity, Where

@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from xlperf.cells import a1, is_blank, parse_a1
-from xlperf.check import TOTAL_WORDS, Context, RawCell, RawRow, RowResult, check_total, read_field
+from xlperf.check import Context, RawCell, RawRow, RowResult, read_field
+from xlperf.figures import TOTAL_WORDS, check_total
 from xlperf.grid import Sheet
 from xlperf.model import IndicatorValue, Source
 from xlperf.schema import Field, FieldType, MatrixSheet
