@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
-from xlperf.cli import run_consolidation
 from xlperf.consolidate import Consolidation, FileStatus
 from xlperf.partnership import load_partnership
+from xlperf.pipeline import run_consolidation
 from xlperf.rag import load_rules
 from xlperf.schema import TEMPLATES
 from xlperf.write.templates import Fill, write_template
@@ -183,7 +183,7 @@ def test_nothing_lost_with_good_bad_and_duplicate_returns(tmp_path: Path) -> Non
 
 
 def test_output_open_in_excel_is_refused_plainly(tmp_path: Path) -> None:
-    from xlperf.cli import UsageError
+    from xlperf.pipeline import UsageError
 
     out = tmp_path / "out.xlsx"
     (tmp_path / "~$out.xlsx").write_bytes(b"lock")

@@ -47,8 +47,8 @@ def test_template_rag_formula_recalculated_by_libreoffice_equals_xlperf(tmp_path
 @needs_libreoffice
 def test_partnership_workbook_and_templates_open_in_libreoffice(tmp_path: Path) -> None:
     from tests.conftest import EXAMPLES
-    from xlperf.cli import run_consolidation
     from xlperf.partnership import load_partnership
+    from xlperf.pipeline import run_consolidation
 
     out = tmp_path / "partnership.xlsx"
     run_consolidation([EXAMPLES / "returns"], out, AS_OF, RULES,

@@ -50,7 +50,7 @@ def test_consolidation_is_idempotent(tmp_path: Path) -> None:
     """Run it again, even with the last output in the folder: the same workbook values."""
     from python_calamine import CalamineWorkbook
 
-    from xlperf.cli import run_consolidation
+    from xlperf.pipeline import run_consolidation
 
     folder = tmp_path / "returns"
     folder.mkdir()

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from xlperf.cli import run_consolidation
 from xlperf.consolidate import FileStatus
 from xlperf.extract import read_return
+from xlperf.pipeline import run_consolidation
 from xlperf.rag import load_rules
 from xlperf.read import read_workbook
 

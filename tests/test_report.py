@@ -430,8 +430,8 @@ def test_the_briefing_shows_the_partnership_against_its_targets(tmp_path: Path) 
     """With the framework (as the demo runs): NRM referrals Q1 21 + Q2 27 = 48 against
     100 a year pro rata to September (50): 96%, Green; staff training pooled for Q2
     (420 + 1,240) / (1,200 + 4,100) = 31.3% against 50%: 62.6%, Red."""
-    from xlperf.cli import run_consolidation
     from xlperf.partnership import load_partnership
+    from xlperf.pipeline import run_consolidation
     from xlperf.report.readback import read_partnership_workbook
 
     out = tmp_path / "p.xlsx"

@@ -18,7 +18,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from tests.conftest import EXAMPLES
-from xlperf.cli import run_consolidation
+from xlperf.pipeline import run_consolidation
 from xlperf.privacy import find_personal_data, redact
 from xlperf.rag import load_rules
 from xlperf.schema import TEMPLATES
@@ -151,7 +151,7 @@ def test_a_run_killed_while_writing_leaves_the_previous_output(tmp_path: Path) -
         "pw._summary = slow\n"
         "from datetime import date\n"
         "from pathlib import Path\n"
-        "from xlperf.cli import run_consolidation\n"
+        "from xlperf.pipeline import run_consolidation\n"
         "from xlperf.rag import load_rules\n"
         f"run_consolidation([Path({str(EXAMPLES / 'returns')!r})], Path({str(out)!r}),"
         " date(2025, 10, 14), load_rules(), None)\n"

@@ -111,7 +111,7 @@ def update_rag(ctx: Context) -> Counter[str]:
 def consolidate(ctx: Context) -> Path:
     """Consolidate the returns folder named on the Control sheet into a partnership
     workbook, written beside that folder (or in "Save outputs in")."""
-    from xlperf.cli import UsageError, run_consolidation
+    from xlperf.pipeline import UsageError, run_consolidation
     from xlperf.read import ReaderUnavailable
 
     folder, out_dir, partnership = _inputs(ctx)
