@@ -61,7 +61,7 @@ def test_every_cell_is_a_figure_with_its_breakdown_and_cell(tmp_path: Path) -> N
 
 def test_row_column_and_grand_totals_that_are_not_their_sums(tmp_path: Path) -> None:
     # Labour row: 3 + 1 + 1 = 5 but typed 6; Male adult column: 3 + 1 = 4 but typed 5;
-    # grand total 12 but every figure adds up to 3 + 1 + 1 + 1 + 2 = 8
+    # grand total 12 but the types add up to 6 + 3 = 9 (each type's Total where given)
     path = _return(tmp_path, {(LAB, MA): 3, (LAB, FA): 1, (LAB, MM): 1, (LAB, T): 6,
                               (CRIM, MA): 1, (CRIM, MM): 2, (CRIM, T): 3,
                               (T, MA): 5, (T, T): 12})
@@ -74,7 +74,7 @@ def test_row_column_and_grand_totals_that_are_not_their_sums(tmp_path: Path) -> 
     assert messages["B10"].startswith("NRM referrals made, Male adult: Total 5 but the "
                                       "breakdown adds up to 4")
     assert messages["G10"].startswith("NRM referrals made: Total 12 but the breakdown adds "
-                                      "up to 8")
+                                      "up to 9 (6 + 3)")
 
 
 def test_totals_without_parts_are_checked_against_each_other_only(tmp_path: Path) -> None:
@@ -187,4 +187,11 @@ def test_a_column_inserted_before_the_grid_still_reads(tmp_path: Path) -> None:
     book.save(path)
     figures, issues, _ = _read(path)
     assert figures["Total"] == 9 and figures["Labour exploitation / Male adult"] == 4
+    assert not [i for i in issues if i[2] == "breakdown-total-mismatch"]
+
+
+def test_a_type_given_only_as_its_total_counts_in_the_grand_total(tmp_path: Path) -> None:
+    # Labour only as its Total (9), Sexual as 4 + 1 with its Total 5: 9 + 5 = 14
+    path = _return(tmp_path, {(LAB, T): 9, (SEX, FA): 4, (SEX, FM): 1, (SEX, T): 5, (T, T): 14})
+    _, issues, _ = _read(path)
     assert not [i for i in issues if i[2] == "breakdown-total-mismatch"]

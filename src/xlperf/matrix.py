@@ -147,8 +147,16 @@ def _check_totals(ctx: Context, spec: MatrixSheet,
         if total is not None and parts and not _is_total(c):
             check_total(ctx, f"{spec.indicator}, {c}", total, parts)
     grand = next((v for (r, c), v in figures.items() if _is_total(r) and _is_total(c)), None)
-    row_totals = [v for (r, c), v in figures.items() if _is_total(c) and not _is_total(r)]
-    parts = list(inner.values()) or row_totals
+    # each type counts once: its Total where given, else its figures
+    parts = []
+    for r in rows:
+        if _is_total(r):
+            continue
+        total = next((v for (rr, c), v in figures.items() if rr == r and _is_total(c)), None)
+        parts += [total] if total is not None else [v for (rr, _c), v in inner.items()
+                                                    if rr == r]
+    if grand is not None and not parts:  # only sex and age totals: they make the whole
+        parts = [v for (r, c), v in figures.items() if _is_total(r) and not _is_total(c)]
     if grand is not None and parts:
         check_total(ctx, spec.indicator, grand, parts)
 

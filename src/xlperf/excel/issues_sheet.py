@@ -38,7 +38,8 @@ def write_issues(ctx: Context, issues: Sequence[Issue]) -> Any:
     previous = flagged_cells(ctx)
     sheet = _fresh_sheet(ctx)
     sheet["A1"].value = safe_text(summary(ordered, ctx))
-    rows = [list(HEADER)] + [[i.severity.value, i.sheet, i.cell, i.code, safe_text(i.message)]
+    rows = [list(HEADER)] + [[i.severity.value, safe_text(i.sheet), i.cell, i.code,
+                              safe_text(i.message)]
                              for i in ordered]
     sheet.range((HEADER_ROW + 1, 1)).value = rows
     for n, issue in enumerate(ordered, start=HEADER_ROW + 2):

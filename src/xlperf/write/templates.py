@@ -267,9 +267,12 @@ def _matrix_sheet(book: Any, fmt: Formats, spec: MatrixSheet,
             f"{x}${total_row + 1}<>SUM({x}${first + 1}:{x}${last + 1}))")})
     grand, inner = f"${t}${total_row + 1}", f"${b}${first + 1}:${e}${last + 1}"
     row_totals = f"${t}${first + 1}:${t}${last + 1}"
+    col_totals = f"${b}${total_row + 1}:${e}${total_row + 1}"
+    # each type once: its Total where typed, else its figures (xlperf.matrix's rule)
+    by_type = f"SUM({row_totals})+SUMPRODUCT(({row_totals}=\"\")*{inner})"
     sheet.conditional_format(total_row, last_col, total_row, last_col, {**red, "criteria": (
-        f"=AND(ISNUMBER({grand}),IF(COUNT({inner})>0,{grand}<>SUM({inner}),"
-        f"AND(COUNT({row_totals})>0,{grand}<>SUM({row_totals}))))")})
+        f"=AND(ISNUMBER({grand}),IF(COUNT({inner},{row_totals})>0,{grand}<>{by_type},"
+        f"AND(COUNT({col_totals})>0,{grand}<>SUM({col_totals}))))")})
     sheet.freeze_panes(head + 1, 1)
     print_setup(sheet, header_rows=0)
 
