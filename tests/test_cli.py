@@ -139,3 +139,16 @@ def test_consolidating_an_empty_folder_writes_nothing_and_says_so(tmp_path: Path
     assert result.returncode == 2
     assert "No spreadsheets found" in result.stderr and "nothing written" in result.stderr
     assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_the_workbook_can_be_written_into_the_returns_folder_again(tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "returns"
+    shutil.copytree(RETURNS, folder)
+    runs = [xlperf("consolidate", str(folder), "-o", str(folder / "pw.xlsx"), "--as-of",
+                   "14/10/2025") for _ in range(2)]
+    assert [r.returncode for r in runs] == [1, 1], runs[1].stderr  # errors in the returns
+    # the second run leaves its own earlier output out of the inputs, then replaces it
+    first, second = (r.stdout.splitlines()[:2] for r in runs)
+    assert first == second and first[0].startswith("Files: 13 files read")
