@@ -142,3 +142,25 @@ def test_status_progress_and_a_complete_rating_must_agree(tmp_path: Path) -> Non
     # cancelled: not rated and not late, but a Complete rating is still wrong
     assert {code for _s, cell, code, _v in found if cell.endswith("4")} == {
         "reported-complete-not-done"}
+
+
+def test_a_framework_with_a_repeated_id_or_target(tmp_path: Path) -> None:
+    from xlperf.extract import read_framework
+
+    path = tmp_path / "framework.xlsx"
+    write_template(TEMPLATES["indicator-framework"], path, RULES, Fill(tables={
+        "Framework": [{"indicator_id": "PI-01", "indicator": "NRM referrals made",
+                       "unit": "count", "baseline": 40},
+                      {"indicator_id": "PI-01", "indicator": "Crimes recorded", "unit": "count",
+                       "baseline": 38}],
+        "Targets": [{"target_indicator_id": "PI-01", "target_period": "2025/26",
+                     "target_value": 100},
+                    {"target_indicator_id": "PI-01", "target_period": "2025/26",
+                     "target_value": 48}]}))
+    framework = read_framework(read_workbook(path), RULES, AS_OF)
+    found = {(i.sheet, i.cell, i.code) for i in framework.issues}
+    assert {("Framework", "A3", "framework-id-repeated"),
+            ("Targets", "B3", "target-repeated")} <= found
+    nrm = framework.specs["nrm referrals made"]
+    assert [t.value for t in nrm.targets] == [100]  # never 148
+    assert "crimes recorded" not in framework.specs

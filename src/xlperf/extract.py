@@ -330,15 +330,27 @@ def read_framework(book: Workbook, rules: RagRules, as_of: date) -> Framework:
         tables[spec.name] = [{f.key: read_field(ctx, raw, f) for f in spec.fields}
                              for raw in raws[spec.name]]
     targets: dict[str, list[Target]] = {}
-    for row in tables.get("Targets", []):
+    for raw, row in zip(raws.get("Targets", []), tables.get("Targets", []), strict=True):
         period, value = row.get("target_period"), row.get("target_value")
         if isinstance(period, DateValue) and isinstance(value, float):
-            targets.setdefault(str(row.get("target_indicator_id")).strip().lower(),
-                               []).append(Target(value, period))
+            ref = str(row.get("target_indicator_id")).strip()
+            known = targets.setdefault(ref.lower(), [])
+            if any(t.span == period for t in known):  # never added up: the first stands
+                ctx.add("target-repeated", raw, raw.cells["target_period"].col,
+                        indicator=ref, period=period.label)
+                continue
+            known.append(Target(value, period))
+    seen: set[str] = set()
     for raw, row in zip(raws.get("Framework", []), tables.get("Framework", []), strict=True):
         name, ref = str(row.get("indicator") or "").strip(), str(row.get("indicator_id") or "")
         if not name:
             continue
+        key = ref.strip().lower()
+        if key and key in seen:  # two indicators under one ID: the first keeps it
+            ctx.add("framework-id-repeated", raw, raw.cells["indicator_id"].col, ref=ref.strip(),
+                    indicator=name)
+            continue
+        seen.add(key)
         linked = [r.strip() for r in re.split(r"[,;\s]+", str(row.get("linked_actions") or ""))
                   if r.strip()]
         out.links.append((name, str(row.get("framework_objective") or "").strip(), linked,

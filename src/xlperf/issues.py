@@ -206,6 +206,15 @@ _CODES = [
          "under 100%.",
          "Reported Complete, but the action is {status} and {progress}% done. Update the "
          "status and progress, or the rating."),
+    Code("target-repeated", "Target given twice", W,
+         "The indicator framework gives one indicator two targets for the same period; "
+         "they are never added up: the first is used.",
+         "{indicator} has more than one target for {period}; the first is used. Keep one."),
+    Code("framework-id-repeated", "Indicator ID used twice", W,
+         "Two indicators in the framework share an ID, so targets and links cannot tell "
+         "them apart; the first keeps it.",
+         "ID {ref} is already used by another indicator; '{indicator}' is left out until "
+         "it has its own ID."),
     Code("indicator-no-target", "Indicator without a target", W,
          "SMART: an indicator with no target cannot show progress (not measurable).",
          "'{indicator}' has no target. Add a row on the Targets sheet with its ID, a "
