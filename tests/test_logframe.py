@@ -215,10 +215,12 @@ def test_xlperf_logframe_template_checks_the_chain(tmp_path: Path) -> None:
     assert [(i.name, i.verification) for i in purpose.indicators] == [
         ("PI-01", "NRM statistics"), ("PI-03", "Case records")]
     codes = _codes(reading)
-    assert codes >= {("Logframe", "C4", "logframe-not-measurable"),  # the Output
-                     ("Logframe", "C4", "logframe-no-assumptions"),
-                     ("Logframe", "C5", "logframe-ref-orphan")}  # 2.1.1 has no 2.1
-    assert ("Logframe", "C5", "logframe-not-measurable") not in codes  # an activity
+    # each at the cell to fix: Indicators of achievement (D), Risks and assumptions (F),
+    # Ref (A)
+    assert codes >= {("Logframe", "D4", "logframe-not-measurable"),  # the Output
+                     ("Logframe", "F4", "logframe-no-assumptions"),
+                     ("Logframe", "A5", "logframe-ref-orphan")}  # 2.1.1 has no 2.1
+    assert ("Logframe", "D5", "logframe-not-measurable") not in codes  # an activity
     assert not any(i.code == "logframe-level-missing" for i in reading.issues)
 
 

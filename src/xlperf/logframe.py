@@ -177,7 +177,8 @@ def _from_template(ctx: Context, book: Workbook, reading: LogframeReading) -> Lo
             indicators=[LogframeIndicator(name=n, verification=sources[i] if aligned else "",
                                           source=where) for i, n in enumerate(names)],
             verification="" if aligned else _text(values.get("lf_verification")),
-            assumptions=_text(values.get("assumptions")), source=_source(book, raw, "summary")))
+            assumptions=_text(values.get("assumptions")), source=_source(book, raw, "summary"),
+            cells={k: a1(raw.row, c.col) for k, c in raw.cells.items()}))
     return logframe
 
 

@@ -220,6 +220,7 @@ class LogframeRow(_Model):
     verification: str = ""
     assumptions: str = ""
     details: dict[str, str] = Field(default_factory=dict)  # other labelled cells (theme, ...)
+    cells: dict[str, str] = Field(default_factory=dict)  # field -> its cell (xlperf's template)
     source: Source | None = None
 
 

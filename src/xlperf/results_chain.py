@@ -54,26 +54,37 @@ def check_logframe(ctx: Context, logframe: Logframe) -> None:
                 "logframe-level-unknown", *cell, level=row.level_text or "(blank)",
                 objective=name, hint=f" Did you mean {hint[0]}?" if hint else ""))
         elif row.level is not Level.ACTIVITY and row.summary and not row.indicators:
-            ctx.issues.append(where.issue("logframe-not-measurable", *cell,
+            ctx.issues.append(where.issue("logframe-not-measurable", *_at(row, "achievement",
+                                                                          cell),
                                           level=_level_name(row), objective=name))
         if logframe.has_assumptions and not row.assumptions \
                 and row.level in (Level.PURPOSE, Level.OUTPUT):
-            ctx.issues.append(where.issue("logframe-no-assumptions", *cell,
+            ctx.issues.append(where.issue("logframe-no-assumptions",
+                                          *_at(row, "assumptions", cell),
                                           level=_level_name(row), objective=name))
         if row.ref and row.ref in seen:
-            ctx.issues.append(where.issue("logframe-ref-duplicate", *cell, ref=row.ref))
+            ctx.issues.append(where.issue("logframe-ref-duplicate", *_at(row, "lf_ref", cell),
+                                          ref=row.ref))
         seen.add(row.ref)
         if ours and row.indicators and not row.verification \
                 and not any(i.verification for i in row.indicators):
-            ctx.issues.append(where.issue("logframe-no-verification", *cell,
+            ctx.issues.append(where.issue("logframe-no-verification",
+                                          *_at(row, "lf_verification", cell),
                                           indicator=shorten(", ".join(
                                               i.name for i in row.indicators))))
         parent = row.ref.rsplit(".", 1)[0] if "." in row.ref else ""
         if parent and _REF.match(row.ref) and parent not in refs:
-            ctx.issues.append(where.issue("logframe-ref-orphan", *cell, ref=row.ref,
+            ctx.issues.append(where.issue("logframe-ref-orphan", *_at(row, "lf_ref", cell),
+                                          ref=row.ref,
                                           parent=parent))
         for indicator in row.indicators:
             _check_indicator(ctx, logframe, row, indicator)
+
+
+def _at(row: LogframeRow, key: str, fallback: tuple[int | None, int | None]
+        ) -> tuple[int | None, int | None]:
+    """The cell to fix: the row's cell of ``key`` where known (xlperf's template)."""
+    return parse_a1(row.cells[key]) if key in row.cells else fallback
 
 
 def _check_indicator(ctx: Context, logframe: Logframe, row: LogframeRow,
