@@ -464,6 +464,11 @@ def test_cell_functions_say_what_to_give_instead() -> None:
 
     assert xlperf_indicator_status(5, 10, "sideways").startswith("#xlperf: direction")
     assert xlperf_rag("In progress", "31/03/2026", 150, None).startswith("#xlperf: progress")
+    # a figure it cannot use says so rather than leaving the cell blank
+    assert xlperf_indicator_status("ten", 10).startswith("#xlperf: value")
+    assert xlperf_indicator_status(True, 10).startswith("#xlperf: value")
+    # percentages typed as text: 50% of a 60% target is 83%: Amber (within 30%)
+    assert xlperf_indicator_status("50%", "60%") == "Amber"
 
 
 # --- the macro-enabled templates and their VBA -----------------------------------------

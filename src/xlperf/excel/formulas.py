@@ -50,12 +50,30 @@ def indicator_status(value: object, target: object, direction: object = None) ->
     or better, Amber within 30%, else Red; "" when the value or the target is missing
     (or the target is 0). ``direction``: "higher" (default, more is better) or "lower".
     """
-    figure, goal = parse_number(value).value, parse_number(target).value
+    figure, goal = _figure(value, "value"), _figure(target, "target")
     if figure is None or goal is None:
         return ""
     spec = IndicatorSpec(name="(cell function)", direction=_direction(direction))
     result = indicator_rag(spec, figure, goal, RagBands())
     return result.value if result is not None else ""
+
+
+def _figure(value: object, what: str) -> float | None:
+    """A number, or a percentage typed as text ('50%' is 0.5); None for a blank cell;
+    anything else is a :class:`CellInputError` (shown as '#xlperf: ...')."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise CellInputError(f"{what}: TRUE/FALSE is not a figure")
+    if isinstance(value, str) and value.strip().endswith("%"):
+        parsed = parse_percent(value)
+        if parsed.problem or parsed.value is None:
+            raise CellInputError(f"{what}: {parsed.detail or value!r} is not a percentage")
+        return parsed.value / 100
+    number = parse_number(value)
+    if number.value is None:
+        raise CellInputError(f"{what}: {number.detail or repr(value)}")
+    return number.value
 
 
 def _status(value: object) -> Status | None:
