@@ -316,9 +316,9 @@ def report_cmd(
     if redact:
         data = redact_all(data)
     try:
-        written = write_report(select(data, agency), kind, output,
-                               fmt=fmt.lower() if fmt else None, templates=templates,
-                               inputs=[workbook], force=force)
+        data = select(data, agency)  # one agency: its returns' errors only
+        written = write_report(data, kind, output, fmt=fmt.lower() if fmt else None,
+                               templates=templates, inputs=[workbook], force=force)
     except (UnknownAgency, OutputError, TemplateProblem) as exc:
         raise UsageError(str(exc)) from exc
     print(f"Report: {output.resolve()} ({KINDS[kind]}, {written})")

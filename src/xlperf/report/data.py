@@ -188,6 +188,8 @@ class ReturnLine:
     period: str
     file: str
     status: str
+    errors: int = 0
+    warnings: int = 0
 
 
 Counts = tuple[tuple[str, tuple[tuple[str, int], ...]], ...]  # (group, ((rag word, n), ...))
@@ -339,7 +341,8 @@ def from_consolidation(data: Consolidation) -> ReportData:
         narratives=tuple(Narrative4P(agency, period, n.progress, n.problems, n.priorities,
                                      n.points_for_action, data.display(file))
                          for agency, period, n, file in data.narratives),
-        returns=tuple(ReturnLine(s.agency, s.period, data.display(s.file), s.status.value)
+        returns=tuple(ReturnLine(s.agency, s.period, data.display(s.file), s.status.value,
+                                 s.errors, s.warnings)
                       for s in data.submissions if s.used),
         missing=tuple(data.missing), errors=severity["error"], warnings=severity["warning"],
         subgroups_known=known, subgroup_counts=subgroups,
@@ -368,6 +371,8 @@ def select(data: ReportData, agency: str | None) -> ReportData:
         figures=tuple(f for f in data.figures if f.agency == name),
         narratives=tuple(n for n in data.narratives if n.agency == name),
         returns=tuple(r for r in data.returns if r.agency == name),
+        errors=sum(r.errors for r in data.returns if r.agency == name),
+        warnings=sum(r.warnings for r in data.returns if r.agency == name),
         targets=tuple(t for t in data.targets if t.agency == name),
         missing=tuple(m for m in data.missing if m[0] == name),
         subgroup_counts=())

@@ -188,7 +188,8 @@ def _narratives(book: Workbook) -> tuple[Narrative4P, ...]:
 def _submissions(book: Workbook) -> tuple[tuple[ReturnLine, ...], tuple[tuple[str, str], ...]]:
     rows = records(book, "Submissions", ["Agency", "Period", "File", "Status"])
     used = tuple(ReturnLine(_text(r.get("Agency")), _text(r.get("Period")),
-                            _text(r.get("File")), _text(r.get("Status")))
+                            _text(r.get("File")), _text(r.get("Status")),
+                            _int(r.get("Errors")) or 0, _int(r.get("Warnings")) or 0)
                  for r in rows if _text(r.get("Status")) in _USED)
     missing = tuple((_text(r.get("Agency")), _text(r.get("Period")))
                     for r in rows if _text(r.get("Status")) == "not submitted")
