@@ -195,3 +195,11 @@ def test_a_type_given_only_as_its_total_counts_in_the_grand_total(tmp_path: Path
     path = _return(tmp_path, {(LAB, T): 9, (SEX, FA): 4, (SEX, FM): 1, (SEX, T): 5, (T, T): 14})
     _, issues, _ = _read(path)
     assert not [i for i in issues if i[2] == "breakdown-total-mismatch"]
+
+
+def test_a_word_in_a_cell_gives_one_issue_not_false_totals(tmp_path: Path) -> None:
+    path = _return(tmp_path, {(LAB, MA): "four", (LAB, FA): 1, (LAB, T): 5, (SEX, FA): 2,
+                              (SEX, T): 2, (T, T): 7})
+    _, issues, _ = _read(path)
+    assert ("NRM referrals", "B4", "number-unreadable") in issues
+    assert not [i for i in issues if i[2] == "breakdown-total-mismatch"]

@@ -42,6 +42,7 @@ def read_matrix(ctx: Context, file: str, sheet: Sheet, spec: MatrixSheet,
                if c > first and isinstance(v, str) and v.strip()} \
         if heading < sheet.n_rows else {}
     figures: dict[tuple[str, str], IndicatorValue] = {}
+    unread: set[tuple[str, str]] = set()
     results: list[RowResult] = []
     for r in range(heading + 1, sheet.n_rows):
         label = sheet.value(r, first)
@@ -57,6 +58,7 @@ def read_matrix(ctx: Context, file: str, sheet: Sheet, spec: MatrixSheet,
             title = f"{spec.indicator} ({breakdown_label(row_label, column)})"
             value = read_field(ctx, raw, Field("value", title, FieldType.NUMBER))
             if value is None:
+                unread.add((row_label, column))  # reported; its totals cannot be checked
                 continue
             figures[(row_label, column)] = IndicatorValue(
                 indicator=spec.indicator, breakdown=breakdown_label(row_label, column),
@@ -65,7 +67,7 @@ def read_matrix(ctx: Context, file: str, sheet: Sheet, spec: MatrixSheet,
         if found:
             results.append(RowResult(sheet.name, r, True))
     _check_counts(ctx, spec, figures)
-    _check_totals(ctx, spec, figures)
+    _check_totals(ctx, spec, figures, unread)
     grand = _grand_total(ctx, sheet, spec, figures, heading, first)
     return list(figures.values()) + ([grand] if grand is not None else []), results
 
@@ -132,7 +134,17 @@ def find_heading(sheet: Sheet, spec: MatrixSheet) -> tuple[int, int]:
 
 
 def _check_totals(ctx: Context, spec: MatrixSheet,
-                  figures: dict[tuple[str, str], IndicatorValue]) -> None:
+                  figures: dict[tuple[str, str], IndicatorValue],
+                  unread: set[tuple[str, str]] | None = None) -> None:
+    """Each total against its parts; a total whose parts include a cell that could not be
+    read (already reported) is not checked, so one bad cell gives one issue."""
+    if unread:
+        bad_rows = {r for r, _ in unread}
+        bad_cols = {c for _, c in unread}
+        figures = {k: v for k, v in figures.items()
+                   if not (_is_total(k[1]) and k[0] in bad_rows)
+                   and not (_is_total(k[0]) and k[1] in bad_cols)
+                   and not (_is_total(k[0]) and _is_total(k[1]))}
     rows = list(dict.fromkeys(r for r, _ in figures))
     cols = list(dict.fromkeys(c for _, c in figures))
     inner = {k: v for k, v in figures.items() if not _is_total(k[0]) and not _is_total(k[1])}
