@@ -57,8 +57,6 @@ Redact = Annotated[bool, typer.Option(
 
 
 @app.command()
-
-
 def check(
     paths: Annotated[list[Path], typer.Argument(help="Workbooks or folders to check.",
                                                 metavar="PATH")],
@@ -99,8 +97,6 @@ def check(
 
 
 @app.command(name="consolidate")
-
-
 def consolidate_cmd(
     paths: Annotated[list[Path], typer.Argument(help="Folders and files of agency returns.",
                                                 metavar="DIR_OR_FILE")],
@@ -140,8 +136,6 @@ def consolidate_cmd(
 
 
 @app.command()
-
-
 def template(
     kind: Annotated[str, typer.Argument(
         help="action-plan, monitoring-return, indicator-framework, logframe or "
@@ -169,8 +163,6 @@ def template(
 
 
 @app.command()
-
-
 def rag(
     path: Annotated[Path, typer.Argument(help="An action plan or return.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the copy.")],
@@ -209,8 +201,6 @@ def rag(
 
 
 @app.command()
-
-
 def demo(
     output: Annotated[Optional[Path], typer.Option(  # noqa: UP045
         "-o", "--output", help="Folder to write into (default ./xlperf-demo).")] = None,
@@ -249,8 +239,6 @@ def demo(
 
 
 @app.command(name="report")
-
-
 def report_cmd(
     workbook: Annotated[Path, typer.Argument(
         help="A partnership workbook from xlperf consolidate, or one agency's return.",
@@ -333,8 +321,6 @@ def report_cmd(
 
 
 @app.command()
-
-
 def codes(
     markdown: Annotated[bool, typer.Option("--markdown", help="Print the Markdown page.")] = False,
 ) -> None:
@@ -352,8 +338,6 @@ def codes(
 
 
 @app.command()
-
-
 def serve(
     host: Annotated[str, typer.Option(
         help="Address to listen on. 127.0.0.1: this PC only; any other needs "
@@ -387,8 +371,6 @@ def version_callback(value: bool) -> None:
 
 
 @app.callback()
-
-
 def _main(
     version: Annotated[bool, typer.Option("--version", callback=version_callback,
                                           is_eager=True, help="Show the version.")] = False,
