@@ -6,6 +6,7 @@ import shutil
 from collections import Counter
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from python_calamine import CalamineWorkbook
@@ -213,27 +214,37 @@ def test_partner_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> No
                 assert b"<f>" not in package.read(name), name
 
 
-def test_a_proportion_given_as_a_plain_number_is_read_as_a_percentage(
-        tmp_path: Path, examples: Path) -> None:
+def _q2_return(path: Path, agency: str, figures: list[dict[str, object]],
+               grid: dict[tuple[str, str], object] | None = None) -> None:
+    """A Q2 2025/26 return of ``agency`` with these figures (and NRM grid)."""
+    write_template(TEMPLATES["monitoring-return"], path, RULES, Fill(
+        forms={"agency": agency, "period": "Q2 2025/26", "submitted_by": "SPOC",
+               "submitted_on": date(2025, 10, 3)},
+        tables={"Indicators": figures}, grids={"NRM referrals": grid or {}}))
+
+
+def _consolidate_with_framework(folder: Path, examples: Path) -> Any:
+    """The folder consolidated with the example framework: the workbook, opened."""
+    from python_calamine import CalamineWorkbook
     from typer.testing import CliRunner
 
     from xlperf.cli import app
 
-    folder = tmp_path / "returns"
-    folder.mkdir()
-    write_template(TEMPLATES["monitoring-return"], folder / "council.xlsx", RULES, Fill(
-        forms={"agency": "Northshire County Council", "period": "Q2 2025/26",
-               "submitted_by": "SPOC", "submitted_on": date(2025, 10, 3)},
-        tables={"Indicators": [{"indicator": "Staff completing modern slavery training",
-                                "value": 35}]}))
-    out = tmp_path / "out.xlsx"
+    out = folder.parent / "out.xlsx"
     result = CliRunner().invoke(app, ["consolidate", str(folder), "-o", str(out),
                                       "--as-of", "14/10/2025", "--framework",
                                       str(examples / "indicator_framework.xlsx")])
     assert result.exit_code == 0, result.output
-    from python_calamine import CalamineWorkbook
+    return CalamineWorkbook.from_path(str(out))
 
-    book = CalamineWorkbook.from_path(str(out))
+
+def test_a_proportion_given_as_a_plain_number_is_read_as_a_percentage(
+        tmp_path: Path, examples: Path) -> None:
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    _q2_return(folder / "council.xlsx", "Northshire County Council",
+               [{"indicator": "Staff completing modern slavery training", "value": 35}])
+    book = _consolidate_with_framework(folder, examples)
     summary = book.get_sheet_by_name("Indicator summary").to_python()
     line = next(r for r in summary if r[0] == "Staff completing modern slavery training")
     assert line[summary[0].index("Q2 2025/26")] == 35.0  # per cent, not 3,500
@@ -243,11 +254,6 @@ def test_a_proportion_given_as_a_plain_number_is_read_as_a_percentage(
 
 def test_partnership_figures_from_mixed_returns(tmp_path: Path, examples: Path) -> None:
     """Hand-worked: Q2 2025/26, the example framework."""
-    from python_calamine import CalamineWorkbook
-    from typer.testing import CliRunner
-
-    from xlperf.cli import app
-
     folder = tmp_path / "returns"
     folder.mkdir()
     returns = {
@@ -265,16 +271,8 @@ def test_partnership_figures_from_mixed_returns(tmp_path: Path, examples: Path) 
     for n, (agency, figures) in enumerate(returns.items()):
         grid = {("Sexual exploitation", "Female adult"): 5, ("Total", "Total"): 5} \
             if agency == "Haven Pathways" else {}
-        write_template(TEMPLATES["monitoring-return"], folder / f"r{n}.xlsx", RULES, Fill(
-            forms={"agency": agency, "period": "Q2 2025/26", "submitted_by": "SPOC",
-                   "submitted_on": date(2025, 10, 3)},
-            tables={"Indicators": figures}, grids={"NRM referrals": grid}))
-    out = tmp_path / "out.xlsx"
-    result = CliRunner().invoke(app, ["consolidate", str(folder), "-o", str(out),
-                                      "--as-of", "14/10/2025", "--framework",
-                                      str(examples / "indicator_framework.xlsx")])
-    assert result.exit_code == 0, result.output
-    rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name(
+        _q2_return(folder / f"r{n}.xlsx", agency, figures, grid)
+    rows = _consolidate_with_framework(folder, examples).get_sheet_by_name(
         "Indicator summary").to_python()
     head = rows[0]
     line = {(r[0], r[1]): dict(zip(head, r, strict=True)) for r in rows[1:]}
@@ -291,26 +289,13 @@ def test_partnership_figures_from_mixed_returns(tmp_path: Path, examples: Path) 
 
 def test_figures_that_break_their_framework_unit_are_flagged(
         tmp_path: Path, examples: Path) -> None:
-    from python_calamine import CalamineWorkbook
-    from typer.testing import CliRunner
-
-    from xlperf.cli import app
-
     folder = tmp_path / "returns"
     folder.mkdir()
-    write_template(TEMPLATES["monitoring-return"], folder / "council.xlsx", RULES, Fill(
-        forms={"agency": "Northshire County Council", "period": "Q2 2025/26",
-               "submitted_by": "SPOC", "submitted_on": date(2025, 10, 3)},
-        tables={"Indicators": [
-            {"indicator": "Staff completing modern slavery training", "value": 150},
-            {"indicator": "NRM referrals made", "value": -3},
-            {"indicator": "Modern slavery crimes recorded", "value": 2.5}]}))
-    out = tmp_path / "out.xlsx"
-    result = CliRunner().invoke(app, ["consolidate", str(folder), "-o", str(out),
-                                      "--as-of", "14/10/2025", "--framework",
-                                      str(examples / "indicator_framework.xlsx")])
-    assert result.exit_code == 0, result.output
-    book = CalamineWorkbook.from_path(str(out))
+    _q2_return(folder / "council.xlsx", "Northshire County Council", [
+        {"indicator": "Staff completing modern slavery training", "value": 150},
+        {"indicator": "NRM referrals made", "value": -3},
+        {"indicator": "Modern slavery crimes recorded", "value": 2.5}])
+    book = _consolidate_with_framework(folder, examples)
     issues = {(r[2], r[4]) for r in book.get_sheet_by_name("Issues").to_python()}
     assert {("C2", "figure-implausible"), ("C3", "figure-implausible"),
             ("C4", "figure-implausible")} <= issues
