@@ -420,13 +420,22 @@ def _has_figure(value: IndicatorValue) -> bool:
                                         value.numerator, value.reported_rag)) or bool(value.text)
 
 
+_BARE_NUMBER = re.compile(r"[-+]?[\d,]*\.?\d+%?")
+
+
+def as_written(value: CellValue) -> str:
+    """A figure's text when it is more than a bare number ('> 400,000 farmers', '10
+    FGDs'): kept beside the number read from it; '' for a bare number or a non-text."""
+    if not isinstance(value, str):
+        return ""
+    text = value.strip()
+    return "" if _BARE_NUMBER.fullmatch(text) else text
+
+
 def _as_written(raw: RawRow, values: dict[str, Any], key: str) -> str:
     """The cell's text when it could not be read as a number (prose targets and the like)."""
     cell = raw.cells.get(key)
-    if cell is None or not isinstance(cell.value, str):
-        return ""
-    text = cell.value.strip()
-    return "" if re.fullmatch(r"[-+]?[\d,]*\.?\d+%?", text) else text
+    return as_written(cell.value) if cell is not None else ""
 
 
 def _indicator(values: dict[str, Any], name: str, raw: RawRow, file: str) -> IndicatorValue:

@@ -463,7 +463,8 @@ def _figure_columns(raws: list[RawRow]) -> list[str]:
     return titles
 
 
-_LABEL_WORDS = re.compile(r"^(?:sources?|source of data|data sources?|means of verification)"
+#: a caption naming where figures come from ('Source' under a results-framework block)
+SOURCE_LABEL = re.compile(r"^(?:sources?|source of data|data sources?|means of verification)"
                           r"\s*:?$", re.IGNORECASE)
 
 
@@ -474,8 +475,8 @@ def _is_label_row(values: Mapping[int, object], merged: set[int]) -> bool:
     texts = [v.strip() for v in own.values() if isinstance(v, str) and v.strip()]
     filled = [v for v in own.values() if not is_blank(v)]
     return bool(texts) and len(texts) == len(filled) and any(
-        _LABEL_WORDS.match(t) for t in texts) and all(
-        _LABEL_WORDS.match(t) or t == t.upper() for t in texts)
+        SOURCE_LABEL.match(t) for t in texts) and all(
+        SOURCE_LABEL.match(t) or t == t.upper() for t in texts)
 
 
 def _header_ref(table: FoundTable) -> str:

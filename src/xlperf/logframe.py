@@ -34,8 +34,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from xlperf.cells import a1, is_blank, is_placeholder
-from xlperf.check import Context, RawRow, build_indicators, pull_number, read_field
+from xlperf.check import Context, RawRow, as_written, build_indicators, pull_number, read_field
 from xlperf.extract import (
+    SOURCE_LABEL,
     VOCABS,
     check_planning,
     foreign_rows,
@@ -80,8 +81,6 @@ _LEVEL_WORDS = (
 _NOT_A_LEVEL = re.compile(r"weighting|theme|indicator|assumption|verification|source|"
                           r"baseline|target|milestone|%")
 _BLOCK_HEAD = re.compile(r"^(goal|impact|purpose|outcome|output|activity)\s+indicators?$")
-_SOURCE_LABEL = re.compile(r"^(?:sources?|source of data|data sources?|means of verification)"
-                           r"\s*:?$")
 _VERIFICATION = re.compile(r"verification|\bsources?\b|\bmov\b|evidence", re.IGNORECASE)
 _ASSUMPTIONS = re.compile(r"assumption|^(?:key\s+)?risks?\b", re.IGNORECASE)
 _ITEM_SPLIT = re.compile(r"\s*(?:\n|;)\s*")
@@ -301,7 +300,7 @@ def _is_label(value: CellValue) -> bool:
 def _block_source(sheet: Sheet, block: _Block) -> str:
     for r in range(block.row + 1, block.end):
         for c in range(block.col + 1, sheet.n_cols):
-            if isinstance(sheet.value(r, c), str) and _SOURCE_LABEL.match(_norm(sheet.value(r, c))):
+            if isinstance(sheet.value(r, c), str) and SOURCE_LABEL.match(_norm(sheet.value(r, c))):
                 right = _text(sheet.value(r, c + 1)) if c + 1 < sheet.n_cols else ""
                 return right or (_text(sheet.value(r + 1, c)) if r + 1 < block.end else "")
     return ""
@@ -312,7 +311,7 @@ def _figure(value: CellValue) -> tuple[float | None, str]:
     if is_blank(value) or is_placeholder(value):
         return None, ""
     number, text = parse_number(value).value, _text(value)
-    if isinstance(value, str) and not re.fullmatch(r"[-+]?[\d,]*\.?\d+%?", text):
+    if as_written(value):
         return number if number is not None else pull_number(text), text
     return number, "" if number is not None else text
 

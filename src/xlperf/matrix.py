@@ -92,23 +92,17 @@ def _grand_total(ctx: Context, sheet: Sheet, spec: MatrixSheet,
     totals. Said as a note; None when the grand total is given or nothing is."""
     if any(_is_total(r) and _is_total(c) for r, c in figures):
         return None
-    types = list(dict.fromkeys(r for r, _ in figures if not _is_total(r)))
-    by_type = []
-    for r in types:
-        total = figures.get((r, next((c for rr, c in figures if rr == r and _is_total(c)),
-                                     "")))
-        parts = [v.value or 0 for (rr, c), v in figures.items() if rr == r and not _is_total(c)]
-        by_type.append(total.value or 0 if total is not None else sum(parts))
+    by_type = _by_type(figures)
     columns = [v for (r, c), v in figures.items() if _is_total(r)]
     if not by_type and not columns:
         return None
-    value = sum(by_type) if by_type else sum(v.value or 0 for v in columns)
+    value = sum(v.value or 0 for v in by_type or columns)
     row = heading + 1 + len(spec.rows)
     col = first + len(spec.columns) + 1
     typed = any(_is_total(c) and not _is_total(r) for r, c in figures)
     if typed and columns:  # the totals by type and by sex and age must agree
         check_total(ctx, f"{spec.indicator}, the totals by exploitation type",
-                    first_of(figures, value, sheet, heading, col), columns)
+                    _stand_in(figures, value, sheet, heading, col), columns)
     for n in range(heading + 1, sheet.n_rows):  # the Total row as laid out
         if _is_total(str(sheet.value(n, first) or "")):
             row = n
@@ -149,7 +143,7 @@ def _check_totals(ctx: Context, spec: MatrixSheet,
     cols = list(dict.fromkeys(c for _, c in figures))
     inner = {k: v for k, v in figures.items() if not _is_total(k[0]) and not _is_total(k[1])}
     for r in rows:
-        total = next((v for (rr, c), v in figures.items() if rr == r and _is_total(c)), None)
+        total = _row_total(figures, r)
         parts = [v for (rr, _c), v in inner.items() if rr == r]
         if total is not None and parts and not _is_total(r):
             check_total(ctx, f"{spec.indicator}, {r}", total, parts)
@@ -159,22 +153,31 @@ def _check_totals(ctx: Context, spec: MatrixSheet,
         if total is not None and parts and not _is_total(c):
             check_total(ctx, f"{spec.indicator}, {c}", total, parts)
     grand = next((v for (r, c), v in figures.items() if _is_total(r) and _is_total(c)), None)
-    # each type counts once: its Total where given, else its figures
-    parts = []
-    for r in rows:
-        if _is_total(r):
-            continue
-        total = next((v for (rr, c), v in figures.items() if rr == r and _is_total(c)), None)
-        parts += [total] if total is not None else [v for (rr, _c), v in inner.items()
-                                                    if rr == r]
+    parts = _by_type(figures)
     if grand is not None and not parts:  # only sex and age totals: they make the whole
         parts = [v for (r, c), v in figures.items() if _is_total(r) and not _is_total(c)]
     if grand is not None and parts:
         check_total(ctx, spec.indicator, grand, parts)
 
 
-def first_of(figures: dict[tuple[str, str], IndicatorValue], value: float, sheet: Sheet,
-             heading: int, col: int) -> IndicatorValue:
+def _row_total(figures: dict[tuple[str, str], IndicatorValue], row: str
+               ) -> IndicatorValue | None:
+    return next((v for (r, c), v in figures.items() if r == row and _is_total(c)), None)
+
+
+def _by_type(figures: dict[tuple[str, str], IndicatorValue]) -> list[IndicatorValue]:
+    """What the grand total is made of: each type once, its Total where given, else its
+    figures."""
+    out: list[IndicatorValue] = []
+    for r in dict.fromkeys(r for r, _ in figures if not _is_total(r)):
+        total = _row_total(figures, r)
+        out += [total] if total is not None else [
+            v for (rr, c), v in figures.items() if rr == r and not _is_total(c)]
+    return out
+
+
+def _stand_in(figures: dict[tuple[str, str], IndicatorValue], value: float, sheet: Sheet,
+              heading: int, col: int) -> IndicatorValue:
     """A stand-in total (the sum by type), placed at the Total column's heading cell."""
     first = next(iter(figures.values()))
     return first.model_copy(update={"value": value, "source": Source(
